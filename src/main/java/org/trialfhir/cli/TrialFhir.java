@@ -1,0 +1,5 @@
+package org.trialfhir.cli;
+
+public class TrialFhir {
+  public static void main(String[] args) {}
+}
