@@ -1,0 +1,23 @@
+package org.trialfhir.search;
+
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Resource;
+
+/** Reads and searches the trial graph of every imported study. Thread-safe. */
+public interface TrialStore extends AutoCloseable {
+
+  /** The resource of that type and id, or empty. */
+  Optional<Resource> read(String resourceType, String id);
+
+  /** Executes a validated search. */
+  SearchResult search(SearchQuery query);
+
+  /**
+   * An opaque token that changes whenever the served data changes (a new index generation), for
+   * ETags and cache invalidation.
+   */
+  String version();
+
+  @Override
+  void close();
+}
