@@ -21,6 +21,9 @@ final class RealRecords {
   static final String C = "NCT00458770";
   static final String D = "NCT04571398";
 
+  /** The largest real record (1.4 MB, with a full results section). */
+  static final String LARGEST = "NCT02513394";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RealRecords() {}
@@ -43,15 +46,20 @@ final class RealRecords {
     return edited(nctId, record -> {});
   }
 
-  /** The record on one line, after a change to its JSON tree. */
-  static String edited(String nctId, Consumer<ObjectNode> change) {
+  /** The record as a JSON tree. */
+  static ObjectNode tree(String nctId) {
     try {
-      ObjectNode record = (ObjectNode) JSON.readTree(pretty(nctId));
-      change.accept(record);
-      return JSON.writeValueAsString(record);
+      return (ObjectNode) JSON.readTree(pretty(nctId));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The record on one line, after a change to its JSON tree. */
+  static String edited(String nctId, Consumer<ObjectNode> change) {
+    ObjectNode record = tree(nctId);
+    change.accept(record);
+    return record.toString();
   }
 
   /**
