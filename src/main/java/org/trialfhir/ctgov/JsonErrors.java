@@ -41,7 +41,10 @@ final class JsonErrors {
     return "not a JSON file: " + e.getMessage();
   }
 
-  /** The API v2 field path of a mapping problem, e.g. {@code protocolSection.phases[1]}. */
+  /**
+   * The API v2 field path of a mapping problem, e.g. {@code
+   * protocolSection.designModule.phases[1]}.
+   */
   static String fieldPath(JsonMappingException e) {
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference step : e.getPath()) {
