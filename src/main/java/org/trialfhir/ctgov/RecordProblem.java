@@ -31,7 +31,7 @@ public record RecordProblem(
     return severity == Severity.ERROR;
   }
 
-  /** One line for a person: {@code ERROR studies.zip!x.json NCT01 field: message}. */
+  /** One line for a person: {@code ERROR studies.zip!x.json NCT01: field: message}. */
   @Override
   public String toString() {
     StringBuilder line = new StringBuilder(severity.name()).append(' ').append(source);
