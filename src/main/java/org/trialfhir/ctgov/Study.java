@@ -90,7 +90,10 @@ public record Study(
       String resultsFirstSubmitQcDate,
       DateStruct resultsFirstPostDateStruct,
       String lastUpdateSubmitDate,
-      DateStruct lastUpdatePostDateStruct) {}
+      DateStruct lastUpdatePostDateStruct,
+      String dispFirstSubmitDate,
+      String dispFirstSubmitQcDate,
+      DateStruct dispFirstPostDateStruct) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ExpandedAccessInfo(

@@ -112,6 +112,9 @@ public final class StudyChecker {
         STATUS + ".resultsFirstPostDateStruct", module.resultsFirstPostDateStruct());
     problems.date(STATUS + ".lastUpdateSubmitDate", module.lastUpdateSubmitDate());
     problems.dateStruct(STATUS + ".lastUpdatePostDateStruct", module.lastUpdatePostDateStruct());
+    problems.date(STATUS + ".dispFirstSubmitDate", module.dispFirstSubmitDate());
+    problems.date(STATUS + ".dispFirstSubmitQcDate", module.dispFirstSubmitQcDate());
+    problems.dateStruct(STATUS + ".dispFirstPostDateStruct", module.dispFirstPostDateStruct());
   }
 
   private static void sponsors(SponsorCollaboratorsModule module, Problems problems) {
