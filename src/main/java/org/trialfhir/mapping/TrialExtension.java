@@ -199,7 +199,7 @@ public enum TrialExtension {
       "enrollment-type",
       "Enrollment type",
       "Whether Group.quantity is the actual or the anticipated enrollment.",
-      List.of("Group.quantity", "integer"),
+      List.of("Group.quantity"),
       Value.coding(CtgovVocabulary.ENROLLMENT_TYPE.id())),
   CHARACTERISTIC_SOURCE(
       "characteristic-source",
