@@ -1,7 +1,9 @@
 package org.trialfhir.cli;
 
+import org.trialfhir.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -9,8 +11,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "trialfhir",
     mixinStandardHelpOptions = true,
+    versionProvider = TrialFhir.Version.class,
     description = "ClinicalTrials.gov records as FHIR R4 resources.",
-    subcommands = {ValidateCommand.class})
+    subcommands = {ConvertCommand.class, ValidateCommand.class, BenchCommand.class})
 public class TrialFhir implements Runnable {
   @Spec CommandSpec spec;
 
@@ -19,7 +22,21 @@ public class TrialFhir implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
   }
 
+  /** The command line as {@code main} runs it (tests use the same). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new TrialFhir());
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TrialFhir()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The version from the jar's manifest ("development" when run from classes). */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = TrialFhir.class.getPackage().getImplementationVersion();
+      return new String[] {"trialfhir " + (version == null ? "development" : version)};
+    }
   }
 }

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.ResearchStudy.ResearchStudyStatus;
 import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trialfhir.ctgov.CtgovVocabulary;
@@ -99,6 +100,9 @@ public final class TrialValidator {
     // Every extension we write is published; one that cannot be resolved is a typo or a missing
     // definition, so an error (HAPI's default only mentions it as information).
     instanceValidator.setAnyExtensionsAllowed(false);
+    // Best-practice recommendations (dom-6: "a resource should have narrative") are not
+    // conformance; our resources carry no narrative by design (clients render the data).
+    instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
     validator = fhirContext.newValidator();
     validator.setValidateAgainstStandardSchema(false);
     validator.setValidateAgainstStandardSchematron(false);

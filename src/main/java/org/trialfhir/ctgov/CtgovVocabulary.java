@@ -259,6 +259,13 @@ public enum CtgovVocabulary {
       c("ICF", "Informed consent form"),
       c("CSR", "Clinical study report"),
       c("ANALYTIC_CODE", "Analytic code")),
+  BIOSPEC_RETENTION(
+      "ctgov-biospec-retention",
+      "ClinicalTrials.gov biospecimen retention",
+      "protocolSection.designModule.bioSpec.retention",
+      c("NONE_RETAINED", "None retained"),
+      c("SAMPLES_WITH_DNA", "Samples with DNA"),
+      c("SAMPLES_WITHOUT_DNA", "Samples without DNA")),
   OUTCOME_TYPE(
       "ctgov-outcome-type",
       "ClinicalTrials.gov outcome measure type",

@@ -146,6 +146,17 @@ public final class StudyChecker {
           CtgovVocabulary.ENROLLMENT_TYPE,
           module.enrollmentInfo().type());
     }
+    if (module.bioSpec() != null) {
+      problems.code(
+          DESIGN + ".bioSpec.retention",
+          CtgovVocabulary.BIOSPEC_RETENTION,
+          module.bioSpec().retention());
+    }
+    if (module.targetDuration() != null && CtgovValues.parseAge(module.targetDuration()) == null) {
+      problems.warning(
+          DESIGN + ".targetDuration",
+          "'" + module.targetDuration() + "' is not a duration such as '2 Years'; not mapped");
+    }
     DesignInfo info = module.designInfo();
     if (info == null) {
       return;
@@ -288,6 +299,10 @@ public final class StudyChecker {
 
     void error(String field, String message) {
       list.add(RecordProblem.error(source, nctId, field, message));
+    }
+
+    void warning(String field, String message) {
+      list.add(RecordProblem.warning(source, nctId, field, message));
     }
 
     void code(String field, CtgovVocabulary vocabulary, String code) {

@@ -3,6 +3,7 @@ package org.trialfhir.mapping;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -77,6 +78,12 @@ public final class EligibilityMapper {
     if (min == null && max == null) {
       return;
     }
+    if (min != null && max != null && !min.ucum().equals(max.ucum())) {
+      // Range bounds must be comparable (rng-2): express both in the finer unit.
+      String unit = commonUnit(min.ucum(), max.ucum());
+      min = inUnit(min, unit);
+      max = inUnit(max, unit);
+    }
     Range range = new Range();
     if (min != null) {
       range.setLow(Codings.ucum(min.value(), min.unit(), min.ucum()));
@@ -85,6 +92,42 @@ public final class EligibilityMapper {
       range.setHigh(Codings.ucum(max.value(), max.unit(), max.ucum()));
     }
     characteristic(group, "age").setValue(range);
+  }
+
+  /** Minutes per UCUM time unit, as UCUM defines them (a = 365.25 d, mo = a/12). */
+  private static final Map<String, BigDecimal> MINUTES =
+      Map.of(
+          "a", new BigDecimal(525960),
+          "mo", new BigDecimal(43830),
+          "wk", new BigDecimal(10080),
+          "d", new BigDecimal(1440),
+          "h", new BigDecimal(60),
+          "min", BigDecimal.ONE);
+
+  private static final Map<String, String> UNIT_NAMES =
+      Map.of(
+          "a", "years", "mo", "months", "wk", "weeks", "d", "days", "h", "hours", "min", "minutes");
+
+  /** The finer of two units; weeks only when both are weeks (months and years divide into days). */
+  static String commonUnit(String a, String b) {
+    String finer = MINUTES.get(a).compareTo(MINUTES.get(b)) < 0 ? a : b;
+    return finer.equals("wk") ? "d" : finer;
+  }
+
+  /** The same age in another (finer) unit; exact, since the factors are terminating decimals. */
+  static CtgovValues.Age inUnit(CtgovValues.Age age, String unit) {
+    if (age.ucum().equals(unit)) {
+      return age;
+    }
+    BigDecimal value =
+        age.value()
+            .multiply(MINUTES.get(age.ucum()))
+            .divide(MINUTES.get(unit))
+            .stripTrailingZeros();
+    if (value.scale() < 0) {
+      value = value.setScale(0);
+    }
+    return new CtgovValues.Age(value, UNIT_NAMES.get(unit), unit);
   }
 
   private static void sex(Group group, Study.EligibilityModule eligibility) {

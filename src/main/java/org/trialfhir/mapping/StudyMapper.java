@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Duration;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Identifier;
@@ -196,6 +197,11 @@ public final class StudyMapper {
       Extension extension = Codings.extension(TrialExtension.EXPANDED_ACCESS, null);
       extension.addExtension("available", new BooleanType(expanded.hasExpandedAccess()));
       Codings.part(extension, "nctId", Codings.string(expanded.nctId()));
+      if (expanded.statusForNctId() != null) {
+        extension.addExtension(
+            "status",
+            Codings.registryOrText(CtgovVocabulary.OVERALL_STATUS, expanded.statusForNctId()));
+      }
       rs.addExtension(extension);
     }
   }
@@ -256,6 +262,31 @@ public final class StudyMapper {
         type.setText(type.getText() + " (patient registry)");
       }
       rs.addCategory(type);
+    }
+    Study.BioSpec bioSpec = design.bioSpec();
+    if (bioSpec != null && (bioSpec.retention() != null || bioSpec.description() != null)) {
+      Extension extension = Codings.extension(TrialExtension.BIOSPECIMEN, null);
+      if (bioSpec.retention() != null) {
+        extension.addExtension(
+            "retention",
+            Codings.registryOrText(CtgovVocabulary.BIOSPEC_RETENTION, bioSpec.retention()));
+      }
+      Codings.part(
+          extension,
+          "description",
+          bioSpec.description() == null ? null : new MarkdownType(bioSpec.description()));
+      rs.addExtension(extension);
+    }
+    CtgovValues.Age duration = CtgovValues.parseAge(design.targetDuration());
+    if (duration != null) {
+      rs.addExtension(
+          Codings.extension(
+              TrialExtension.TARGET_DURATION,
+              new Duration()
+                  .setValue(duration.value())
+                  .setUnit(duration.unit())
+                  .setSystem(Canonical.UCUM)
+                  .setCode(duration.ucum())));
     }
     Study.DesignInfo info = design.designInfo();
     if (info == null) {

@@ -92,7 +92,22 @@ public enum TrialExtension {
       List.of("ResearchStudy"),
       null,
       Part.required("available", Value.of("boolean")),
-      Part.optional("nctId", Value.of("string"))),
+      Part.optional("nctId", Value.of("string")),
+      Part.optional("status", Value.coding(CtgovVocabulary.OVERALL_STATUS.id()))),
+  BIOSPECIMEN(
+      "biospecimen",
+      "Biospecimen retention",
+      "For an observational study: whether biospecimens are retained, and which.",
+      List.of("ResearchStudy"),
+      null,
+      Part.optional("retention", Value.coding(CtgovVocabulary.BIOSPEC_RETENTION.id())),
+      Part.optional("description", Value.of("markdown"))),
+  TARGET_DURATION(
+      "target-duration",
+      "Target follow-up duration",
+      "For a patient registry: how long each participant is followed.",
+      List.of("ResearchStudy"),
+      Value.of("Duration")),
   DESIGN_NOTE(
       "design-note",
       "Design note",

@@ -112,4 +112,30 @@ class EligibilityMapperTest {
     assertThat(EligibilityMapper.split("Adults with type 2 diabetes"))
         .containsExactly(new CriteriaPart("other", "Adults with type 2 diabetes"));
   }
+
+  @Test
+  void boundsInDifferentUnitsAreExpressedInTheFinerOne() {
+    Range months =
+        characteristic(
+                EligibilityMapper.map(study(eligibility("x", "ALL", "6 Months", "17 Years"), null)),
+                "age")
+            .getValueRange();
+    assertThat(months.getLow().getValue()).isEqualByComparingTo("6");
+    assertThat(months.getHigh().getValue()).isEqualByComparingTo("204");
+    assertThat(months.getHigh().getCode()).isEqualTo("mo");
+    Range days =
+        characteristic(
+                EligibilityMapper.map(study(eligibility("x", "ALL", "30 Days", "30 Years"), null)),
+                "age")
+            .getValueRange();
+    assertThat(days.getHigh().getValue()).isEqualByComparingTo("10957.5");
+    assertThat(days.getHigh().getUnit()).isEqualTo("days");
+    Range weeks =
+        characteristic(
+                EligibilityMapper.map(study(eligibility("x", "ALL", "2 Weeks", "1 Month"), null)),
+                "age")
+            .getValueRange();
+    assertThat(weeks.getLow().getValue()).isEqualByComparingTo("14");
+    assertThat(weeks.getHigh().getValue()).isEqualByComparingTo("30.4375");
+  }
 }
