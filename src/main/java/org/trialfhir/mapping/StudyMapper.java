@@ -348,6 +348,16 @@ public final class StudyMapper {
     Study.BrowseModule browse =
         study.derivedSection() == null ? null : study.derivedSection().conditionBrowseModule();
     MeshTerms.concepts(conditions, Map.of(), browse).forEach(rs::addCondition);
+    if (browse != null && browse.ancestors() != null) {
+      for (Study.Mesh ancestor : browse.ancestors()) {
+        if (ancestor.id() != null && !ancestor.id().isBlank()) {
+          rs.addExtension(
+              Codings.extension(
+                  TrialExtension.CONDITION_ANCESTOR,
+                  new Coding(Canonical.MESH, ancestor.id(), ancestor.term())));
+        }
+      }
+    }
     if (module != null && module.keywords() != null) {
       module.keywords().forEach(keyword -> rs.addKeyword(new CodeableConcept().setText(keyword)));
     }

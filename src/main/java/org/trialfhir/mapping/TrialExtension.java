@@ -108,6 +108,14 @@ public enum TrialExtension {
       "For a patient registry: how long each participant is followed.",
       List.of("ResearchStudy"),
       Value.of("Duration")),
+  CONDITION_ANCESTOR(
+      "condition-ancestor",
+      "Condition MeSH ancestor",
+      "A broader MeSH term of the study's conditions, as the registry derived it"
+          + " (conditionBrowseModule.ancestors), so that a search for a broader term finds the"
+          + " study (condition:below).",
+      List.of("ResearchStudy"),
+      Value.coding(null)),
   DESIGN_NOTE(
       "design-note",
       "Design note",
