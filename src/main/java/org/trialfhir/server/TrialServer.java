@@ -1,0 +1,215 @@
+package org.trialfhir.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TrialFHIR HTTP server: the FHIR API at {@code /fhir} (HAPI's RestfulServer), {@code /health},
+ * on embedded Jetty 12 with gzip, CORS and graceful shutdown. {@code trialfhir serve} and the
+ * integration tests start it the same way.
+ *
+ * <pre>{@code
+ * try (TrialServer server = new TrialServer(backend, TrialServer.Settings.local(0))) {
+ *   server.start();
+ *   String base = server.fhirBaseUrl(); // http://127.0.0.1:<port>/fhir
+ * }
+ * }</pre>
+ */
+public final class TrialServer implements AutoCloseable {
+  /** Where the FHIR API lives. */
+  public static final String FHIR_PATH = "/fhir";
+
+  /** Where the health check lives. */
+  public static final String HEALTH_PATH = "/health";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrialServer.class);
+
+  /** Request line and headers: long enough for a search URL with a 10,000-character value. */
+  private static final int REQUEST_HEADER_BYTES = 32 * 1024;
+
+  /** Responses smaller than this are not worth compressing. */
+  private static final int MIN_GZIP_BYTES = 1024;
+
+  private final SearchBackend backend;
+  private final Settings settings;
+  private final FhirContext fhir = FhirContext.forR4Cached();
+  private Server jetty;
+  private ServerConnector connector;
+
+  /**
+   * How the server listens.
+   *
+   * @param host the address to bind ({@code 127.0.0.1} by default: only this machine; {@code
+   *     0.0.0.0} for every interface)
+   * @param port the TCP port, 0 for any free one
+   * @param publicBaseUrl the FHIR base URL clients see (behind a proxy), or null to derive it from
+   *     each request
+   * @param stopTimeout how long stopping waits for requests in flight
+   */
+  public record Settings(String host, int port, String publicBaseUrl, Duration stopTimeout) {
+    public Settings {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(stopTimeout, "stopTimeout");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+    }
+
+    /** Loopback only, derived base URL, 10 s to drain requests on stop. */
+    public static Settings local(int port) {
+      return new Settings("127.0.0.1", port, null, Duration.ofSeconds(10));
+    }
+  }
+
+  public TrialServer(SearchBackend backend, Settings settings) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** Starts listening; returns once requests are answered. */
+  public synchronized void start() throws Exception {
+    if (jetty != null) {
+      throw new IllegalStateException("already started");
+    }
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName("http");
+    Server server = new Server(threads);
+    server.setStopTimeout(settings.stopTimeout().toMillis());
+    server.setStopAtShutdown(false);
+    server.setErrorHandler(new OperationOutcomeErrorHandler(fhir));
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector listener = new ServerConnector(server, new HttpConnectionFactory(http));
+    listener.setHost(settings.host());
+    listener.setPort(settings.port());
+    server.addConnector(listener);
+
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+    context.setContextPath("/");
+    context.setErrorHandler(new OperationOutcomeErrorHandler(fhir));
+    FhirRestServer fhirServlet = new FhirRestServer(fhir, backend, settings.publicBaseUrl());
+    ServletHolder fhirHolder = new ServletHolder("fhir", fhirServlet);
+    fhirHolder.setInitOrder(1);
+    context.addServlet(fhirHolder, FHIR_PATH + "/*");
+    context.addFilter(
+        new org.eclipse.jetty.ee10.servlet.FilterHolder(new MalformedRequestFilter(fhir)),
+        "/*",
+        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+    context.addServlet(
+        new ServletHolder("health", new HealthServlet(backend.store(), Instant.now())),
+        HEALTH_PATH);
+    context.addServlet(new ServletHolder("other", new NotFoundServlet(fhir)), "/");
+
+    server.setHandler(new GracefulHandler(crossOrigin(gzip(context))));
+    server.start();
+    this.jetty = server;
+    this.connector = listener;
+    LOG.info("FHIR server listening on {}", fhirBaseUrl());
+  }
+
+  /**
+   * Stops accepting connections, lets requests in flight finish (up to the stop timeout), then
+   * stops. Does not close the backend: its owner does.
+   */
+  public synchronized void stop() {
+    if (jetty == null) {
+      return;
+    }
+    try {
+      jetty.stop();
+      LOG.info("FHIR server stopped");
+    } catch (Exception e) {
+      LOG.warn("stopping the HTTP server failed: {}", e.toString());
+    } finally {
+      jetty = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The port listened on (the actual one when started with port 0). */
+  public synchronized int port() {
+    if (connector == null) {
+      throw new IllegalStateException("not started");
+    }
+    return connector.getLocalPort();
+  }
+
+  /** {@code http://<host>:<port>/fhir} as reachable from this machine. */
+  public String fhirBaseUrl() {
+    String host = settings.host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port() + FHIR_PATH;
+  }
+
+  /** The socket address actually bound. */
+  public InetSocketAddress address() {
+    return new InetSocketAddress(settings.host(), port());
+  }
+
+  private static GzipHandler gzip(ServletContextHandler context) {
+    GzipHandler gzip = new GzipHandler(context);
+    gzip.setMinGzipSize(MIN_GZIP_BYTES);
+    gzip.setIncludedMethods("GET", "POST");
+    return gzip;
+  }
+
+  /**
+   * CORS for browser apps on any origin (the API is read-only and takes no cookies): simple and
+   * preflight requests, the FHIR headers clients send, and the headers they need to read.
+   */
+  private static CrossOriginHandler crossOrigin(GzipHandler next) {
+    CrossOriginHandler cors = new CrossOriginHandler();
+    cors.setHandler(next);
+    cors.setAllowedOriginPatterns(Set.of("*"));
+    cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "OPTIONS"));
+    cors.setAllowedHeaders(
+        Set.of(
+            "Accept",
+            "Accept-Encoding",
+            "Authorization",
+            "Content-Type",
+            "If-Modified-Since",
+            "If-None-Match",
+            "Prefer",
+            "X-Requested-With",
+            "X-Request-ID"));
+    cors.setExposedHeaders(
+        Set.of(
+            "Content-Location",
+            "ETag",
+            "Last-Modified",
+            "Location",
+            "X-Request-ID",
+            "X-Correlation-ID"));
+    cors.setAllowCredentials(false);
+    cors.setPreflightMaxAge(Duration.ofHours(1));
+    return cors;
+  }
+}
