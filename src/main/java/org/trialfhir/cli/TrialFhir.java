@@ -13,7 +13,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TrialFhir.Version.class,
     description = "ClinicalTrials.gov records as FHIR R4 resources.",
-    subcommands = {ConvertCommand.class, ValidateCommand.class, BenchCommand.class})
+    subcommands = {
+      ConvertCommand.class,
+      ImportCommand.class,
+      ValidateCommand.class,
+      BenchCommand.class
+    })
 public class TrialFhir implements Runnable {
   @Spec CommandSpec spec;
 

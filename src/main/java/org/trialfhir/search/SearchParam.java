@@ -1,5 +1,6 @@
 package org.trialfhir.search;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Set;
  * @param description what it matches, for the CapabilityStatement and the README
  * @param modifiers the modifiers it accepts (any other is a 400)
  * @param custom true when we define it (served as a SearchParameter resource and in profiles/)
+ * @param targets for a reference parameter, the resource types it may point at; else empty
  */
 public record SearchParam(
     String code,
@@ -23,4 +25,15 @@ public record SearchParam(
     String expression,
     String description,
     Set<Modifier> modifiers,
-    boolean custom) {}
+    boolean custom,
+    List<String> targets) {
+  public SearchParam {
+    modifiers = Set.copyOf(modifiers);
+    targets = List.copyOf(targets);
+  }
+
+  /** True when {@code name:modifier} is allowed ({@link Modifier#NONE} always is). */
+  public boolean allows(Modifier modifier) {
+    return modifier == Modifier.NONE || modifiers.contains(modifier);
+  }
+}

@@ -138,6 +138,7 @@ final class CapabilityStatementInterceptor {
         null,
         description,
         java.util.Set.of(),
-        false);
+        false,
+        List.of());
   }
 }

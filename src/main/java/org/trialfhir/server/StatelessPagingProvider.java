@@ -60,6 +60,17 @@ final class StatelessPagingProvider implements IPagingProvider {
           throw Outcomes.badParameter(
               Constants.PARAM_PAGINGACTION, "_getpages: not a paging link of this server");
         }
+        // HAPI applies _summary and _elements from the request when encoding; a paging link
+        // carries them inside the query, so the page request gets them back from there.
+        if (query.summary() != null) {
+          request.removeParameter(Constants.PARAM_SUMMARY);
+          request.addParameter(Constants.PARAM_SUMMARY, new String[] {query.summary().code()});
+        }
+        if (!query.elements().isEmpty()) {
+          request.removeParameter(Constants.PARAM_ELEMENTS);
+          request.addParameter(
+              Constants.PARAM_ELEMENTS, new String[] {String.join(",", query.elements())});
+        }
         boolean countOnly = query.count() == 0;
         yield new TrialBundleProvider(backend, query, null, countOnly, request)
             .expectPage(offset, count);

@@ -147,7 +147,9 @@ final class TrialBundleProvider implements IBundleProvider, StatelessResults {
               count,
               TotalMode.ACCURATE,
               query.includes(),
-              query.revIncludes());
+              query.revIncludes(),
+              query.summary(),
+              query.elements());
       page = backend.store().search(pageQuery);
       pageOffset = offset;
       pageCount = count;

@@ -12,9 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -27,15 +31,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.trialfhir.store.Importer;
 
 /**
  * The HTTP behaviour of the server, independent of the search engine: transport, conditional
  * requests, errors, paging links, conformance resources and the CapabilityStatement, over the
- * bundled examples ({@link ExampleBackend}).
+ * example studies the jar carries, indexed by the search engine as {@code serve} does without an
+ * index.
  */
 class TrialServerTest {
   private static final FhirContext FHIR = FhirContext.forR4Cached();
-  private static ExampleBackend backend;
+  private static Path index;
+  private static EngineBackend backend;
   private static TrialServer server;
   private static String base;
   private static IGenericClient client;
@@ -43,7 +50,9 @@ class TrialServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    backend = new ExampleBackend();
+    index = Files.createTempDirectory("trialfhir-server-test");
+    Importer.importBundledExamples(index);
+    backend = EngineBackend.open(index);
     server = new TrialServer(backend, TrialServer.Settings.local(0));
     server.start();
     base = server.fhirBaseUrl();
@@ -52,8 +61,18 @@ class TrialServerTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     server.stop();
+    backend.close();
+    try (Stream<Path> files = Files.walk(index)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  static int count(String type) {
+    return backend.store().count(type);
   }
 
   static HttpResponse<byte[]> get(String pathAndQuery, String... headers) throws Exception {
@@ -113,6 +132,12 @@ class TrialServerTest {
     assertThat(again.body()).isEmpty();
     HttpResponse<byte[]> other = get("/ResearchStudy?_id=NCT00410098", "If-None-Match", tag);
     assertThat(other.statusCode()).isEqualTo(200);
+
+    Importer.importBundledExamples(index); // the same data, as a new index generation
+    assertThat(backend.store().refresh()).isTrue();
+    HttpResponse<byte[]> afterImport = get("/ResearchStudy?_id=NCT05939167", "If-None-Match", tag);
+    assertThat(afterImport.statusCode()).isEqualTo(200);
+    assertThat(afterImport.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(tag);
   }
 
   @Test
@@ -188,7 +213,7 @@ class TrialServerTest {
     Bundle page =
         client.search().forResource(Location.class).count(3).returnBundle(Bundle.class).execute();
     int total = page.getTotal();
-    assertThat(total).isEqualTo(backend.count("Location")).isGreaterThan(6);
+    assertThat(total).isEqualTo(count("Location")).isGreaterThan(6);
     Set<String> seen = new HashSet<>();
     int pages = 0;
     while (true) {
@@ -228,10 +253,13 @@ class TrialServerTest {
   @ValueSource(
       strings = {
         "?_getpages=dGhpcyBpcyBub3QgYSB0b2tlbg",
-        "?_getpages=dFJlc2VhcmNoU3R1ZHl8fDIwfEZPTw",
-        "?_getpages=dFJlc2VhcmNoU3R1ZHl8fDIwfEFDQ1VSQVRF&_getpagesoffset=-1",
-        "?_getpages=dFJlc2VhcmNoU3R1ZHl8fDIwfEFDQ1VSQVRF&_count=100000",
-        "?_getpages=dFJlc2VhcmNoU3R1ZHl8fDIwfEFDQ1VSQVRF&_getpagesoffset=x",
+        "?_getpages=dFJlc2VhcmNoU3R1ZHk_Y29sb3VyPWJsdWUmX2NvdW50PTIw",
+        "?_getpages=dFBhdGllbnQ_X2NvdW50PTIw",
+        "?_getpages=Y1N0cnVjdHVyZURlZmluaXRpb24_Y29sb3VyPWJsdWU",
+        "?_getpages=dFJlc2VhcmNoU3R1ZHk_X2NvdW50PTIwJl90b3RhbD1zb21l",
+        "?_getpages=dFJlc2VhcmNoU3R1ZHk_X2NvdW50PTIw&_getpagesoffset=-1",
+        "?_getpages=dFJlc2VhcmNoU3R1ZHk_X2NvdW50PTIw&_count=100000",
+        "?_getpages=dFJlc2VhcmNoU3R1ZHk_X2NvdW50PTIw&_getpagesoffset=x",
       })
   void forgedPagingLinksAre400(String query) throws Exception {
     HttpResponse<byte[]> response = get(query);
@@ -241,20 +269,20 @@ class TrialServerTest {
 
   @Test
   void anIntactTokenPagesFromTheOffsetGiven() throws Exception {
-    // dFJlc2VhcmNoU3R1ZHl8fDIwfEFDQ1VSQVRF = "tResearchStudy||20|ACCURATE"
+    // dFJlc2VhcmNoU3R1ZHk_X2NvdW50PTIw = "tResearchStudy||20|ACCURATE"
     HttpResponse<byte[]> response =
-        get("?_getpages=dFJlc2VhcmNoU3R1ZHl8fDIwfEFDQ1VSQVRF&_getpagesoffset=1&_count=2");
+        get("?_getpages=dFJlc2VhcmNoU3R1ZHk_X2NvdW50PTIw&_getpagesoffset=1&_count=2");
     assertThat(response.statusCode()).isEqualTo(200);
     Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, text(response));
     assertThat(bundle.getEntry()).hasSize(2);
-    assertThat(bundle.getTotal()).isEqualTo(backend.count("ResearchStudy"));
+    assertThat(bundle.getTotal()).isEqualTo(count("ResearchStudy"));
   }
 
   @Test
   void summaryCountReturnsOnlyTheTotal() throws Exception {
     HttpResponse<byte[]> response = get("/Location?_summary=count");
     Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, text(response));
-    assertThat(bundle.getTotal()).isEqualTo(backend.count("Location"));
+    assertThat(bundle.getTotal()).isEqualTo(count("Location"));
     assertThat(bundle.getEntry()).isEmpty();
     assertThat(bundle.getLink()).noneMatch(l -> l.getRelation().equals("next"));
   }

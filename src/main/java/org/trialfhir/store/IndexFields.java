@@ -1,0 +1,194 @@
+package org.trialfhir.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LatLonPoint;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The Lucene fields of one resource's document, and their names. Every search parameter {@code p}
+ * of the resource's type maps to fields named {@code p.<p>.<kind>}:
+ *
+ * <ul>
+ *   <li>token: {@code .c} the code alone, {@code .sc} "system|code" ("|code" without a system),
+ *       {@code .s} the system, {@code .t} the texts (analysed, for {@code :text});
+ *   <li>string: {@code .n} the normalised value ({@link Strings}), {@code .x} the exact value;
+ *   <li>reference: {@code .r} "Type/id";
+ *   <li>date: {@code .lo} and {@code .hi} (epoch ms, inclusive) as long points;
+ *   <li>quantity: {@code .lo} and {@code .hi} as double points (open ends infinite);
+ *   <li>special ({@code near}): {@code .geo} one lat/lon point per site, plus the {@code _sites}
+ *       doc value with every site's exact position and status.
+ * </ul>
+ *
+ * <p>And per document: {@code _type}, {@code _id}, {@code _key} ("Type/id", unique), {@code _owner}
+ * (the NCT id of the study a study-owned resource belongs to), {@code _has} (the parameters that
+ * have a value, for {@code :missing}), {@code _content} (full text), {@code _json} (the stored
+ * resource), and sort doc values {@code sort.<key>}.
+ */
+final class IndexFields {
+  static final String TYPE = "_type";
+  static final String ID = "_id";
+  static final String KEY = "_key";
+  static final String OWNER = "_owner";
+  static final String HAS = "_has";
+  static final String CONTENT = "_content";
+  static final String JSON = "_json";
+  static final String SITES = "_sites";
+
+  /** Indexed strings are cut to this many characters (query values are at most 1,000). */
+  static final int MAX_STRING = 2_000;
+
+  private final Document document = new Document();
+  private final Set<String> present = new LinkedHashSet<>();
+
+  IndexFields(String type, String id) {
+    document.add(new StringField(TYPE, type, Field.Store.NO));
+    document.add(new StringField(ID, id, Field.Store.NO));
+    document.add(new StringField(KEY, key(type, id), Field.Store.NO));
+    document.add(new SortedDocValuesField(sortField("_id"), new BytesRef(id)));
+  }
+
+  static String key(String type, String id) {
+    return type + "/" + id;
+  }
+
+  static String field(String param, String kind) {
+    return "p." + param + "." + kind;
+  }
+
+  static String sortField(String key) {
+    return "sort." + key;
+  }
+
+  Document document() {
+    for (String param : present) {
+      document.add(new StringField(HAS, param, Field.Store.NO));
+    }
+    return document;
+  }
+
+  void owner(String nctId) {
+    document.add(new StringField(OWNER, nctId, Field.Store.NO));
+  }
+
+  void json(String json) {
+    document.add(new StoredField(JSON, new BytesRef(json.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** A coded value (system may be null; a null or empty code is skipped). */
+  void token(String param, String system, String code) {
+    if (code == null || code.isEmpty()) {
+      if (system != null && !system.isEmpty()) {
+        document.add(new StringField(field(param, "s"), system, Field.Store.NO));
+        present.add(param);
+      }
+      return;
+    }
+    document.add(new StringField(field(param, "c"), code, Field.Store.NO));
+    String sys = system == null ? "" : system;
+    document.add(new StringField(field(param, "sc"), sys + "|" + code, Field.Store.NO));
+    if (!sys.isEmpty()) {
+      document.add(new StringField(field(param, "s"), sys, Field.Store.NO));
+    }
+    present.add(param);
+  }
+
+  /** A text of a token value (a concept's text or a coding's display), for {@code :text}. */
+  void tokenText(String param, String text) {
+    if (text != null && !text.isBlank()) {
+      document.add(new TextField(field(param, "t"), text, Field.Store.NO));
+      present.add(param);
+    }
+  }
+
+  void string(String param, String value) {
+    if (value == null || value.isBlank()) {
+      return;
+    }
+    String normal = Strings.normalize(value);
+    String exact = value;
+    if (normal.length() > MAX_STRING) {
+      normal = normal.substring(0, MAX_STRING);
+    }
+    if (exact.length() > MAX_STRING) {
+      // Longer than any query value: it can still match by prefix, never exactly.
+      exact = exact.substring(0, MAX_STRING) + '\u0000';
+    }
+    document.add(new StringField(field(param, "n"), normal, Field.Store.NO));
+    document.add(new StringField(field(param, "x"), exact, Field.Store.NO));
+    present.add(param);
+  }
+
+  void reference(String param, String reference) {
+    if (reference != null && !reference.isEmpty()) {
+      document.add(new StringField(field(param, "r"), reference, Field.Store.NO));
+      present.add(param);
+    }
+  }
+
+  /** A date range in epoch ms, inclusive; Long.MIN_VALUE / MAX_VALUE for an open end. */
+  void date(String param, long low, long high) {
+    document.add(new LongPoint(field(param, "lo"), low));
+    document.add(new LongPoint(field(param, "hi"), high));
+    present.add(param);
+  }
+
+  /** A quantity range; infinite for an open end. */
+  void quantity(String param, double low, double high) {
+    document.add(new DoublePoint(field(param, "lo"), low));
+    document.add(new DoublePoint(field(param, "hi"), high));
+    present.add(param);
+  }
+
+  /** The sites (or the one position of a Location) for near and site-status. */
+  void sites(String nearParam, List<Sites.Site> sites) {
+    if (sites.isEmpty()) {
+      return;
+    }
+    for (Sites.Site site : sites) {
+      if (site.hasPosition()) {
+        document.add(new LatLonPoint(field(nearParam, "geo"), site.latitude(), site.longitude()));
+        present.add(nearParam);
+      }
+    }
+    document.add(new BinaryDocValuesField(SITES, Sites.encode(sites)));
+  }
+
+  /** Full text for {@code _content}. */
+  void content(String text) {
+    if (text != null && !text.isBlank()) {
+      document.add(new TextField(CONTENT, text, Field.Store.NO));
+    }
+  }
+
+  void sortLong(String key, long value) {
+    document.add(new NumericDocValuesField(sortField(key), value));
+  }
+
+  void sortString(String key, String value) {
+    if (value != null && !value.isBlank()) {
+      String normal = Strings.normalize(value);
+      if (normal.length() > 200) {
+        normal = normal.substring(0, 200);
+      }
+      document.add(new SortedDocValuesField(sortField(key), new BytesRef(normal)));
+    }
+  }
+
+  /** Marks a parameter as having a value even though no field was written for it. */
+  void present(String param) {
+    present.add(param);
+  }
+}

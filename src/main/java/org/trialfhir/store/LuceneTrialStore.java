@@ -1,0 +1,547 @@
+package org.trialfhir.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ResearchStudy;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trialfhir.search.IncludeSpec;
+import org.trialfhir.search.InvalidSearchException;
+import org.trialfhir.search.SearchQuery;
+import org.trialfhir.search.SearchResult;
+import org.trialfhir.search.SortKey;
+import org.trialfhir.search.TotalMode;
+import org.trialfhir.search.TrialStore;
+
+/**
+ * The {@link TrialStore} over an index folder written by {@link TrialIndexWriter} (see {@link
+ * IndexDirectory}): it serves the generation {@code CURRENT} names, keeps one reader open on it,
+ * and switches to a new generation when an import replaces the pointer (checked every couple of
+ * seconds, or on {@link #refresh()}). Searches that started on the old generation finish on it; its
+ * files are closed when the last one is done.
+ *
+ * <p>Thread-safe. Results are ordered by the {@code _sort} keys, then by {@code _id}; without
+ * {@code _sort}, by {@code _id}. Missing sort values come last in both directions.
+ */
+public final class LuceneTrialStore implements TrialStore {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneTrialStore.class);
+  private static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
+
+  private final IndexDirectory folder;
+  private final Clock clock;
+  private final AtomicReference<Generation> current = new AtomicReference<>();
+  private final ScheduledExecutorService watcher;
+  private volatile boolean closed;
+
+  private LuceneTrialStore(IndexDirectory folder, Clock clock, Duration refreshEvery)
+      throws IOException {
+    this.folder = folder;
+    this.clock = clock;
+    String name =
+        folder
+            .current()
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "no index in "
+                            + folder.root()
+                            + ": write one with `trialfhir import <input> --index "
+                            + folder.root()
+                            + "`"));
+    current.set(Generation.open(folder, name));
+    if (refreshEvery == null) {
+      watcher = null;
+    } else {
+      watcher =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "trialfhir-index-watcher");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long millis = refreshEvery.toMillis();
+      watcher.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Opens the index folder and serves its current generation, checking for a new one every two
+   * seconds.
+   *
+   * @throws IOException when the folder holds no index
+   */
+  public static LuceneTrialStore open(Path indexDir) throws IOException {
+    return new LuceneTrialStore(new IndexDirectory(indexDir), Clock.systemUTC(), DEFAULT_REFRESH);
+  }
+
+  /**
+   * Opens the index folder with a given clock (for the {@code ap} date prefix) and check interval
+   * (null: only {@link #refresh()} switches generations).
+   */
+  public static LuceneTrialStore open(Path indexDir, Clock clock, Duration refreshEvery)
+      throws IOException {
+    return new LuceneTrialStore(new IndexDirectory(indexDir), clock, refreshEvery);
+  }
+
+  /** Switches to the generation {@code CURRENT} names, if it changed. Returns true when it did. */
+  public synchronized boolean refresh() throws IOException {
+    if (closed) {
+      return false;
+    }
+    Optional<String> name = folder.current();
+    Generation serving = current.get();
+    if (name.isEmpty() || name.get().equals(serving.name)) {
+      return false;
+    }
+    Generation next = Generation.open(folder, name.get());
+    current.set(next);
+    serving.decRef();
+    LOG.info("serving index generation {} ({} documents)", next.name, next.reader.numDocs());
+    return true;
+  }
+
+  private void refreshQuietly() {
+    try {
+      refresh();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not switch to the new index generation: {}", e.toString());
+    }
+  }
+
+  @Override
+  public String version() {
+    return current.get().name;
+  }
+
+  /** The number of resources of a type in the served generation. */
+  public int count(String resourceType) {
+    Generation g = acquire();
+    try {
+      return g.searcher.count(new TermQuery(new Term(IndexFields.TYPE, resourceType)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      g.decRef();
+    }
+  }
+
+  @Override
+  public Optional<Resource> read(String resourceType, String id) {
+    if (resourceType == null || id == null) {
+      return Optional.empty();
+    }
+    Generation g = acquire();
+    try {
+      TopDocs top =
+          g.searcher.search(
+              new TermQuery(new Term(IndexFields.KEY, IndexFields.key(resourceType, id))), 1);
+      if (top.scoreDocs.length == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(load(g.searcher.storedFields(), top.scoreDocs[0].doc));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      g.decRef();
+    }
+  }
+
+  @Override
+  public SearchResult search(SearchQuery query) {
+    Generation g = acquire();
+    try {
+      return search(g, query);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      g.decRef();
+    }
+  }
+
+  private SearchResult search(Generation g, SearchQuery query) throws IOException {
+    QueryBuilder.Built built = new QueryBuilder(clock.millis()).build(query);
+    IndexSearcher searcher = g.searcher;
+    boolean byDistance = query.sort().stream().anyMatch(k -> k.param().equals("near"));
+    boolean wantTotal = query.total() != TotalMode.NONE;
+    List<Integer> page = new ArrayList<>();
+    Map<Integer, Double> distances = new LinkedHashMap<>();
+    Integer total;
+    if (byDistance) {
+      List<Row> rows = rows(searcher, built, query.sort());
+      total = rows.size();
+      for (int i = query.offset(); i < rows.size() && i < query.offset() + query.count(); i++) {
+        page.add(rows.get(i).doc);
+        distances.put(rows.get(i).doc, rows.get(i).distance);
+      }
+    } else if (query.count() == 0) {
+      total = wantTotal ? searcher.count(built.query()) : null;
+    } else {
+      long wanted = (long) query.offset() + query.count();
+      int numHits =
+          (int) Math.max(1, Math.min(wanted, Math.max(1, searcher.getIndexReader().maxDoc())));
+      TopFieldCollectorManager manager =
+          new TopFieldCollectorManager(
+              sort(query.sort()), numHits, null, wantTotal ? Integer.MAX_VALUE : 1000);
+      TopFieldDocs top = searcher.search(built.query(), manager);
+      total = wantTotal ? Math.toIntExact(top.totalHits.value) : null;
+      for (int i = query.offset(); i < top.scoreDocs.length; i++) {
+        page.add(top.scoreDocs[i].doc);
+      }
+      if (built.sites() != null && !built.sites().near().isEmpty()) {
+        for (int doc : page) {
+          distances.put(doc, distance(searcher, built.sites(), doc));
+        }
+      }
+    }
+    StoredFields stored = searcher.storedFields();
+    List<SearchResult.Match> matches = new ArrayList<>(page.size());
+    for (int doc : page) {
+      matches.add(new SearchResult.Match(load(stored, doc), distances.get(doc)));
+    }
+    List<Resource> included = includes(g, query, matches);
+    return new SearchResult(total, matches, included);
+  }
+
+  /** A match of a distance-sorted search, with its distance and other sort values. */
+  private record Row(int doc, Double distance, Comparable<?>[] values, String id) {}
+
+  /** Every match of a search sorted by distance (near results are local, so this stays small). */
+  private static List<Row> rows(
+      IndexSearcher searcher, QueryBuilder.Built built, List<SortKey> keys) throws IOException {
+    List<Row> rows = new ArrayList<>();
+    SitePredicate predicate = built.sites();
+    searcher.search(
+        built.query(),
+        new SimpleCollector() {
+          private int base;
+          private BinaryDocValues sites;
+          private SortedDocValues ids;
+          private final Object[] columns = new Object[keys.size()];
+
+          @Override
+          protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            base = context.docBase;
+            sites = context.reader().getBinaryDocValues(IndexFields.SITES);
+            ids = context.reader().getSortedDocValues(IndexFields.sortField("_id"));
+            for (int i = 0; i < keys.size(); i++) {
+              String field = IndexFields.sortField(keys.get(i).param());
+              columns[i] =
+                  isNumeric(keys.get(i).param())
+                      ? context.reader().getNumericDocValues(field)
+                      : context.reader().getSortedDocValues(field);
+            }
+          }
+
+          @Override
+          public void collect(int doc) throws IOException {
+            Double distance = null;
+            if (sites != null && sites.advanceExact(doc)) {
+              distance = predicate.nearestKm(Sites.decode(sites.binaryValue()));
+            }
+            Comparable<?>[] values = new Comparable<?>[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+              if (keys.get(i).param().equals("near")) {
+                values[i] = distance;
+              } else if (columns[i] instanceof NumericDocValues numbers) {
+                values[i] = numbers.advanceExact(doc) ? numbers.longValue() : null;
+              } else if (columns[i] instanceof SortedDocValues strings) {
+                values[i] =
+                    strings.advanceExact(doc)
+                        ? strings.lookupOrd(strings.ordValue()).utf8ToString()
+                        : null;
+              }
+            }
+            String id = ids.advanceExact(doc) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
+            rows.add(new Row(base + doc, distance, values, id));
+          }
+
+          @Override
+          public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+          }
+        });
+    rows.sort(rowOrder(keys));
+    return rows;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Comparator<Row> rowOrder(List<SortKey> keys) {
+    Comparator<Row> order = (a, b) -> 0;
+    for (int i = 0; i < keys.size(); i++) {
+      int column = i;
+      boolean descending = keys.get(i).descending();
+      order =
+          order.thenComparing(
+              (a, b) -> {
+                Comparable x = a.values[column];
+                Comparable y = b.values[column];
+                if (x == null || y == null) {
+                  return x == null ? (y == null ? 0 : 1) : -1;
+                }
+                int c = x.compareTo(y);
+                return descending ? -c : c;
+              });
+    }
+    return order.thenComparing(Row::id);
+  }
+
+  private static boolean isNumeric(String key) {
+    return key.equals("_lastUpdated") || key.equals("date");
+  }
+
+  /** The Lucene sort for the keys, with missing values last and _id as the final tie-breaker. */
+  private static Sort sort(List<SortKey> keys) {
+    List<SortField> fields = new ArrayList<>();
+    boolean byId = false;
+    for (SortKey key : keys) {
+      String field = IndexFields.sortField(key.param());
+      boolean reverse = key.descending();
+      SortField sortField;
+      if (isNumeric(key.param())) {
+        sortField = new SortField(field, SortField.Type.LONG, reverse);
+        sortField.setMissingValue(reverse ? Long.MIN_VALUE : Long.MAX_VALUE);
+      } else {
+        sortField = new SortField(field, SortField.Type.STRING, reverse);
+        sortField.setMissingValue(reverse ? SortField.STRING_FIRST : SortField.STRING_LAST);
+      }
+      fields.add(sortField);
+      byId |= key.param().equals("_id");
+    }
+    if (!byId) {
+      fields.add(new SortField(IndexFields.sortField("_id"), SortField.Type.STRING));
+    }
+    return new Sort(fields.toArray(SortField[]::new));
+  }
+
+  private static Double distance(IndexSearcher searcher, SitePredicate predicate, int doc)
+      throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+    if (sites == null || !sites.advanceExact(doc - leaf.docBase)) {
+      return null;
+    }
+    return predicate.nearestKm(Sites.decode(sites.binaryValue()));
+  }
+
+  /** _include and _revinclude targets of the page, each once, none that is also a match. */
+  private List<Resource> includes(Generation g, SearchQuery query, List<SearchResult.Match> matches)
+      throws IOException {
+    if (matches.isEmpty() || query.includes().isEmpty() && query.revIncludes().isEmpty()) {
+      return List.of();
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (SearchResult.Match match : matches) {
+      seen.add(IndexFields.key(match.resource().fhirType(), match.resource().getIdPart()));
+    }
+    List<Resource> included = new ArrayList<>();
+    Set<String> keys = new LinkedHashSet<>();
+    for (IncludeSpec include : query.includes()) {
+      for (SearchResult.Match match : matches) {
+        for (Reference reference : references(match.resource(), include.param())) {
+          var target = reference.getReferenceElement();
+          if (target.hasResourceType()
+              && target.getResourceType().equals(include.targetType())
+              && target.hasIdPart()) {
+            String key = IndexFields.key(target.getResourceType(), target.getIdPart());
+            if (!seen.contains(key)) {
+              keys.add(key);
+            }
+          }
+        }
+      }
+    }
+    if (!keys.isEmpty()) {
+      Map<String, Resource> loaded = loadByKey(g.searcher, keys);
+      for (String key : keys) {
+        Resource resource = loaded.get(key);
+        if (resource != null && seen.add(key)) {
+          included.add(resource);
+        }
+      }
+    }
+    for (IncludeSpec rev : query.revIncludes()) {
+      List<BytesRef> targets = new ArrayList<>();
+      for (SearchResult.Match match : matches) {
+        targets.add(
+            new BytesRef(
+                IndexFields.key(match.resource().fhirType(), match.resource().getIdPart())));
+      }
+      Query referring =
+          new BooleanQuery.Builder()
+              .add(new TermQuery(new Term(IndexFields.TYPE, rev.sourceType())), Occur.FILTER)
+              .add(new TermInSetQuery(IndexFields.field(rev.param(), "r"), targets), Occur.FILTER)
+              .build();
+      int n = g.searcher.count(referring);
+      if (n == 0) {
+        continue;
+      }
+      TopFieldDocs top =
+          g.searcher.search(
+              referring,
+              n,
+              new Sort(new SortField(IndexFields.sortField("_id"), SortField.Type.STRING)));
+      StoredFields stored = g.searcher.storedFields();
+      for (ScoreDoc hit : top.scoreDocs) {
+        Resource resource = load(stored, hit.doc);
+        if (seen.add(IndexFields.key(resource.fhirType(), resource.getIdPart()))) {
+          included.add(resource);
+        }
+      }
+    }
+    return included;
+  }
+
+  /** The references an _include follows, by its parameter name. */
+  private static List<Reference> references(Resource resource, String param) {
+    if (!(resource instanceof ResearchStudy rs)) {
+      return List.of();
+    }
+    return switch (param) {
+      case "site" -> rs.getSite();
+      case "sponsor" -> rs.hasSponsor() ? List.of(rs.getSponsor()) : List.of();
+      case "enrollment" -> rs.getEnrollment();
+      case "protocol" -> rs.getProtocol();
+      case "principalinvestigator" ->
+          rs.hasPrincipalInvestigator() ? List.of(rs.getPrincipalInvestigator()) : List.of();
+      default -> throw new InvalidSearchException("_include", "Unsupported _include " + param);
+    };
+  }
+
+  private static Map<String, Resource> loadByKey(IndexSearcher searcher, Set<String> keys)
+      throws IOException {
+    List<BytesRef> terms = keys.stream().map(BytesRef::new).toList();
+    TopDocs top = searcher.search(new TermInSetQuery(IndexFields.KEY, terms), keys.size());
+    StoredFields stored = searcher.storedFields();
+    Map<String, Resource> byKey = new LinkedHashMap<>();
+    for (ScoreDoc hit : top.scoreDocs) {
+      Resource resource = load(stored, hit.doc);
+      byKey.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), resource);
+    }
+    return byKey;
+  }
+
+  private static Resource load(StoredFields stored, int doc) throws IOException {
+    BytesRef json = stored.document(doc, Set.of(IndexFields.JSON)).getBinaryValue(IndexFields.JSON);
+    String text = new String(json.bytes, json.offset, json.length, StandardCharsets.UTF_8);
+    return (Resource) FhirContext.forR4Cached().newJsonParser().parseResource(text);
+  }
+
+  private Generation acquire() {
+    while (true) {
+      if (closed) {
+        throw new IllegalStateException("the store is closed");
+      }
+      Generation g = current.get();
+      if (g.tryIncRef()) {
+        return g;
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
+    current.get().decRef();
+  }
+
+  /** One open generation, reference-counted so a switch never closes it under a search. */
+  private static final class Generation {
+    final String name;
+    final Directory directory;
+    final DirectoryReader reader;
+    final IndexSearcher searcher;
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    private Generation(String name, Directory directory, DirectoryReader reader) {
+      this.name = name;
+      this.directory = directory;
+      this.reader = reader;
+      this.searcher = new IndexSearcher(reader);
+    }
+
+    static Generation open(IndexDirectory folder, String name) throws IOException {
+      Directory directory = new MMapDirectory(folder.generation(name));
+      try {
+        return new Generation(name, directory, DirectoryReader.open(directory));
+      } catch (IOException | RuntimeException e) {
+        directory.close();
+        throw e;
+      }
+    }
+
+    boolean tryIncRef() {
+      while (true) {
+        int n = refs.get();
+        if (n <= 0) {
+          return false;
+        }
+        if (refs.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void decRef() {
+      if (refs.decrementAndGet() == 0) {
+        try {
+          reader.close();
+          directory.close();
+        } catch (IOException e) {
+          LOG.warn("could not close index generation {}: {}", name, e.toString());
+        }
+      }
+    }
+  }
+}

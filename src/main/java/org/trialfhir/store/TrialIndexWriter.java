@@ -1,0 +1,247 @@
+package org.trialfhir.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileLock;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.mapping.TrialGraph;
+
+/**
+ * Writes one new index generation: every resource of every study added, shared Locations and
+ * Organizations once each, committed once at the end and then switched in atomically. Thread-safe:
+ * call {@link #add} from several threads.
+ *
+ * <p>Shared resources come from many studies; when two studies give different content for one id
+ * (the same site last updated on two dates), the index keeps one chosen by content alone (the
+ * longest JSON, then the larger hash), so the result does not depend on the order of the input or
+ * of the threads. A study read twice is replaced by the later record (the higher sequence number).
+ */
+public final class TrialIndexWriter implements Closeable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TrialIndexWriter.class);
+
+  /** RAM buffered before a segment is flushed (issue 4: bulk loads of 570,000 studies). */
+  static final double RAM_BUFFER_MB = 256;
+
+  private final IndexDirectory folder;
+  private final FileLock lock;
+  private final String generation;
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final ConcurrentHashMap<String, Long> studies = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> shared = new ConcurrentHashMap<>();
+  private final AtomicLong resources = new AtomicLong();
+  private final ThreadLocal<IParser> parsers =
+      ThreadLocal.withInitial(() -> FhirContext.forR4Cached().newJsonParser());
+  private boolean finished;
+
+  private TrialIndexWriter(IndexDirectory folder) throws IOException {
+    this.folder = folder;
+    this.lock = folder.lock();
+    try {
+      this.generation = folder.newGeneration();
+      this.directory = FSDirectory.open(folder.generation(generation));
+      IndexWriterConfig config = new IndexWriterConfig(TextAnalysis.INSTANCE);
+      config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+      config.setRAMBufferSizeMB(RAM_BUFFER_MB);
+      config.setCommitOnClose(false);
+      config.setUseCompoundFile(false);
+      TieredMergePolicy merges = new TieredMergePolicy();
+      merges.setSegmentsPerTier(8);
+      merges.setFloorSegmentMB(16);
+      config.setMergePolicy(merges);
+      ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+      scheduler.setMaxMergesAndThreads(4, 1);
+      config.setMergeScheduler(scheduler);
+      this.writer = new IndexWriter(directory, config);
+    } catch (IOException | RuntimeException e) {
+      lock.channel().close();
+      throw e;
+    }
+  }
+
+  /** Starts a new generation in the index folder (creating the folder if needed). */
+  public static TrialIndexWriter create(java.nio.file.Path indexDir) throws IOException {
+    return new TrialIndexWriter(new IndexDirectory(indexDir));
+  }
+
+  /** The name of the generation being written. */
+  public String generation() {
+    return generation;
+  }
+
+  /** How many resources are in the generation so far. */
+  public long resources() {
+    return resources.get();
+  }
+
+  /**
+   * Adds every resource of a study's graph.
+   *
+   * @param sequence the record's position in the input: a later record of the same NCT id replaces
+   *     an earlier one, whatever the order of the calls
+   */
+  public void add(TrialGraph graph, long sequence) throws IOException {
+    IParser parser = parsers.get();
+    List<Document> documents = IndexValues.documents(graph, parser::encodeResourceToString);
+    List<Resource> all = graph.resources();
+    List<Document> owned = new java.util.ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      Resource resource = all.get(i);
+      if (resource instanceof Location || resource instanceof Organization) {
+        addShared(resource, documents.get(i), parser);
+      } else {
+        owned.add(documents.get(i));
+      }
+    }
+    String nctId = graph.researchStudy().getIdPart();
+    try {
+      studies.compute(
+          nctId,
+          (id, previous) -> {
+            if (previous != null && previous > sequence) {
+              return previous;
+            }
+            try {
+              if (previous != null) {
+                writer.deleteDocuments(new Term(IndexFields.OWNER, id));
+                resources.addAndGet(-countOwned(id));
+              }
+              writer.addDocuments(owned);
+              ownedCounts.put(id, owned.size());
+              resources.addAndGet(owned.size());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            return sequence;
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private final ConcurrentHashMap<String, Integer> ownedCounts = new ConcurrentHashMap<>();
+
+  private int countOwned(String nctId) {
+    Integer n = ownedCounts.get(nctId);
+    return n == null ? 0 : n;
+  }
+
+  private void addShared(Resource resource, Document document, IParser parser) throws IOException {
+    String key = IndexFields.key(resource.fhirType(), resource.getIdPart());
+    String json = parser.encodeResourceToString(resource);
+    long rank =
+        ((long) Math.min(json.length(), Integer.MAX_VALUE) << 32) | (json.hashCode() & 0xffffffffL);
+    try {
+      shared.compute(
+          key,
+          (k, previous) -> {
+            try {
+              if (previous == null) {
+                writer.addDocument(document);
+                resources.incrementAndGet();
+                return rank;
+              }
+              if (rank > previous) {
+                writer.updateDocument(new Term(IndexFields.KEY, k), document);
+                return rank;
+              }
+              return previous;
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** How many distinct studies were added. */
+  public int studies() {
+    return studies.size();
+  }
+
+  /**
+   * Commits the generation (once), points {@code CURRENT} at it, and removes every other
+   * generation. Returns the generation's name.
+   */
+  public String commit() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("already finished");
+    }
+    finished = true;
+    try {
+      try {
+        writer.commit();
+        writer.close();
+        directory.close();
+        folder.switchTo(generation);
+      } catch (IOException | RuntimeException e) {
+        abortQuietly();
+        throw e;
+      }
+      try {
+        folder.removeAllBut(generation);
+      } catch (IOException e) {
+        // The new generation serves; the next import retries the clean-up.
+        LOG.warn("could not remove old generations in {}: {}", folder.root(), e.toString());
+      }
+      return generation;
+    } finally {
+      lock.channel().close();
+    }
+  }
+
+  /** Drops the generation being written; the served one is untouched. */
+  public void abort() throws IOException {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    try {
+      abortQuietly();
+    } finally {
+      lock.channel().close();
+    }
+  }
+
+  private void abortQuietly() {
+    try {
+      writer.rollback();
+    } catch (IOException | RuntimeException ignored) {
+      // Already failing; the folder is removed below.
+    }
+    try {
+      directory.close();
+    } catch (IOException ignored) {
+      // Idem.
+    }
+    try {
+      IndexDirectory.deleteTree(folder.generation(generation));
+    } catch (IOException ignored) {
+      // The next import removes it.
+    }
+  }
+
+  /** Aborts unless committed. */
+  @Override
+  public void close() throws IOException {
+    abort();
+  }
+}
