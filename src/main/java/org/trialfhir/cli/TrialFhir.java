@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ConvertCommand.class,
       ImportCommand.class,
+      ServeCommand.class,
       ValidateCommand.class,
       BenchCommand.class
     })

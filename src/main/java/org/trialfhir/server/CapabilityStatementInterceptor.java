@@ -107,11 +107,11 @@ final class CapabilityStatementInterceptor {
       parameters = backend.parameters(type);
       resource.getSearchInclude().clear();
       for (IncludeSpec include : backend.includes(type)) {
-        resource.addSearchInclude(include.toString());
+        resource.addSearchInclude(include.sourceType() + ":" + include.param());
       }
       resource.getSearchRevInclude().clear();
       for (IncludeSpec revInclude : backend.revIncludes(type)) {
-        resource.addSearchRevInclude(revInclude.toString());
+        resource.addSearchRevInclude(revInclude.sourceType() + ":" + revInclude.param());
       }
     } else if (ConformanceCatalog.TYPES.contains(type)) {
       parameters = CONFORMANCE_PARAMETERS;

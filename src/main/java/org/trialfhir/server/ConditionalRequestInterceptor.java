@@ -58,6 +58,8 @@ final class ConditionalRequestInterceptor {
     }
     String etag = etag(request, servletRequest);
     servletResponse.setHeader(Constants.HEADER_ETAG, etag);
+    // The answer depends on these request headers too (Jetty adds Origin and Accept-Encoding).
+    servletResponse.addHeader("Vary", "Accept, Prefer");
     String ifNoneMatch = servletRequest.getHeader(Constants.HEADER_IF_NONE_MATCH);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       servletResponse.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
