@@ -24,10 +24,12 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.ElementDefinition.DiscriminatorType;
 import org.hl7.fhir.r4.model.ElementDefinition.SlicingRules;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Enumerations.BindingStrength;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.StructureDefinition.ExtensionContextType;
 import org.hl7.fhir.r4.model.StructureDefinition.StructureDefinitionKind;
@@ -39,6 +41,9 @@ import org.trialfhir.mapping.Canonical;
 import org.trialfhir.mapping.LocalCode;
 import org.trialfhir.mapping.TrialExtension;
 import org.trialfhir.mapping.TrialProfile;
+import org.trialfhir.search.ParamType;
+import org.trialfhir.search.SearchParam;
+import org.trialfhir.search.SearchParameters;
 
 /**
  * Generates our FHIR R4 conformance resources from the enums that the mapping uses ({@link
@@ -48,10 +53,10 @@ import org.trialfhir.mapping.TrialProfile;
  * <p>{@code profiles/} at the repository root holds the generated resources as {@code
  * <Type>-<id>.json}, a {@code README.md} and an {@code index.txt}, all produced by {@link
  * #publishedFiles} and kept equal to it by {@code ConformanceResourcesTest}. Files whose names
- * start with {@code SearchParameter-} or {@code OperationDefinition-} are written by hand; the
- * README and the index list them too. The build copies {@code profiles/} into the jar under the
- * same name, and {@link #loadPublished()} reads every file the index names, so the server serves
- * exactly what is published (hand-written files included) without needing the checkout.
+ * start with {@code OperationDefinition-} are written by hand; the README and the index list them
+ * too. The build copies {@code profiles/} into the jar under the same name, and {@link
+ * #loadPublished()} reads every file the index names, so the server serves exactly what is
+ * published (hand-written files included) without needing the checkout.
  *
  * <p>Output is deterministic: no dates, versions or anything else that changes per run.
  */
@@ -66,14 +71,13 @@ public final class ConformanceResources {
 
   private static final String CORE = "http://hl7.org/fhir/StructureDefinition/";
   private static final String PUBLISHER = "TrialFHIR";
-  private static final List<String> HAND_WRITTEN_PREFIXES =
-      List.of("SearchParameter-", "OperationDefinition-");
+  private static final List<String> HAND_WRITTEN_PREFIXES = List.of("OperationDefinition-");
 
   private ConformanceResources() {}
 
   /**
-   * Every generated resource, in a fixed order: profiles, extensions, then each code system
-   * followed by its value set.
+   * Every generated resource, in a fixed order: profiles, extensions, each code system followed by
+   * its value set, then the SearchParameters of our own search parameters.
    */
   public static List<MetadataResource> generate() {
     List<MetadataResource> all = new ArrayList<>();
@@ -91,7 +95,59 @@ public final class ConformanceResources {
       all.add(codeSystem(local));
       all.add(valueSet(local.id(), local.title()));
     }
+    for (SearchParam param : SearchParameters.custom()) {
+      all.add(searchParameter(param));
+    }
     return all;
+  }
+
+  /**
+   * The SearchParameter resource of one of our own search parameters, from the registry: url, code,
+   * base, type, FHIRPath expression, modifiers and (for the quantity) comparators; {@code near} is
+   * published in the style of R4's Location-near ({@code xpathUsage} nearby).
+   */
+  public static SearchParameter searchParameter(SearchParam param) {
+    if (!param.custom()) {
+      throw new IllegalArgumentException(param.code() + " is an R4 core parameter");
+    }
+    SearchParameter sp = new SearchParameter();
+    sp.setId(param.code());
+    sp.setUrl(param.definition());
+    sp.setName(pascalCase(param.code()));
+    sp.setStatus(PublicationStatus.ACTIVE);
+    sp.setExperimental(false);
+    sp.setPublisher(PUBLISHER);
+    sp.setDescription(param.description());
+    sp.setCode(param.code());
+    sp.addBase(param.base());
+    sp.setType(Enumerations.SearchParamType.fromCode(param.type().code()));
+    sp.setExpression(param.expression());
+    sp.setXpathUsage(
+        param.type() == ParamType.SPECIAL
+            ? SearchParameter.XPathUsageType.NEARBY
+            : SearchParameter.XPathUsageType.NORMAL);
+    param.targets().forEach(sp::addTarget);
+    sp.setMultipleOr(true);
+    sp.setMultipleAnd(true);
+    if (param.type() == ParamType.QUANTITY) {
+      for (SearchParameter.SearchComparator comparator :
+          List.of(
+              SearchParameter.SearchComparator.EQ,
+              SearchParameter.SearchComparator.NE,
+              SearchParameter.SearchComparator.GT,
+              SearchParameter.SearchComparator.LT,
+              SearchParameter.SearchComparator.GE,
+              SearchParameter.SearchComparator.LE,
+              SearchParameter.SearchComparator.SA,
+              SearchParameter.SearchComparator.EB,
+              SearchParameter.SearchComparator.AP)) {
+        sp.addComparator(comparator);
+      }
+    }
+    param.modifiers().stream()
+        .sorted()
+        .forEach(m -> sp.addModifier(SearchParameter.SearchModifierCode.fromCode(m.code())));
+    return sp;
   }
 
   /** The StructureDefinition of one of our extensions (differential only). */
@@ -327,7 +383,9 @@ public final class ConformanceResources {
         "Generated from the enums `TrialProfile`, `TrialExtension`, `LocalCode` (package"
             + " `org.trialfhir.mapping`) and `CtgovVocabulary` (package `org.trialfhir.ctgov`) by"
             + " `org.trialfhir.conformance.ConformanceResources`; do not edit them here. Files"
-            + " named `SearchParameter-*` and `OperationDefinition-*` are written by hand."
+            + " named `OperationDefinition-*` are written by hand; the `SearchParameter-*` files"
+            + " are generated from the search parameter registry (`SearchParameters`, package"
+            + " `org.trialfhir.search`)."
             + " `ConformanceResourcesTest` fails when this folder differs from what the enums"
             + " give; `mvn test -Dtest=ConformanceResourcesTest -Dtrialfhir.update=true` rewrites"
             + " it for review. The build packs this folder into the jar as `profiles/`, where"
@@ -345,6 +403,16 @@ public final class ConformanceResources {
 
   /** One line saying what a published resource is for. */
   private static String purpose(MetadataResource resource) {
+    if (resource instanceof SearchParameter sp) {
+      return "search parameter `"
+          + sp.getCode()
+          + "` ("
+          + sp.getType().toCode()
+          + ") on "
+          + sp.getBase().stream().map(CodeType::getValue).collect(Collectors.joining(", "))
+          + ": "
+          + oneLine(sp.getDescription());
+    }
     if (resource instanceof StructureDefinition sd && "Extension".equals(sd.getType())) {
       String contexts =
           sd.getContext().stream()

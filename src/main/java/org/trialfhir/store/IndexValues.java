@@ -47,19 +47,25 @@ final class IndexValues {
 
   private IndexValues() {}
 
-  /** The documents of every resource of a study's graph, study first. */
-  static List<Document> documents(TrialGraph graph, JsonEncoder json) {
+  /** A resource's document and its stored JSON. */
+  record Indexed(Resource resource, Document document, String json) {}
+
+  /**
+   * The documents of every resource of a study's graph, in {@link TrialGraph#resources()} order.
+   */
+  static List<Indexed> documents(TrialGraph graph, JsonEncoder json) {
     Map<String, Location> locations = new HashMap<>();
     graph.locations().forEach(l -> locations.put(l.getIdPart(), l));
     String nctId = graph.researchStudy().getIdPart();
-    List<Document> documents = new ArrayList<>();
+    List<Indexed> documents = new ArrayList<>();
     for (Resource resource : graph.resources()) {
       IndexFields fields = fields(resource, graph.eligibility(), locations);
       if (!(resource instanceof Location) && !(resource instanceof Organization)) {
         fields.owner(nctId);
       }
-      fields.json(json.encode(resource));
-      documents.add(fields.document());
+      String encoded = json.encode(resource);
+      fields.json(encoded);
+      documents.add(new Indexed(resource, fields.document(), encoded));
     }
     return documents;
   }

@@ -99,15 +99,14 @@ public final class TrialIndexWriter implements Closeable {
    */
   public void add(TrialGraph graph, long sequence) throws IOException {
     IParser parser = parsers.get();
-    List<Document> documents = IndexValues.documents(graph, parser::encodeResourceToString);
-    List<Resource> all = graph.resources();
     List<Document> owned = new java.util.ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      Resource resource = all.get(i);
+    for (IndexValues.Indexed indexed :
+        IndexValues.documents(graph, parser::encodeResourceToString)) {
+      Resource resource = indexed.resource();
       if (resource instanceof Location || resource instanceof Organization) {
-        addShared(resource, documents.get(i), parser);
+        addShared(resource, indexed.document(), indexed.json());
       } else {
-        owned.add(documents.get(i));
+        owned.add(indexed.document());
       }
     }
     String nctId = graph.researchStudy().getIdPart();
@@ -143,9 +142,8 @@ public final class TrialIndexWriter implements Closeable {
     return n == null ? 0 : n;
   }
 
-  private void addShared(Resource resource, Document document, IParser parser) throws IOException {
+  private void addShared(Resource resource, Document document, String json) throws IOException {
     String key = IndexFields.key(resource.fhirType(), resource.getIdPart());
-    String json = parser.encodeResourceToString(resource);
     long rank =
         ((long) Math.min(json.length(), Integer.MAX_VALUE) << 32) | (json.hashCode() & 0xffffffffL);
     try {

@@ -27,6 +27,7 @@ import org.trialfhir.mapping.Canonical;
 import org.trialfhir.mapping.LocalCode;
 import org.trialfhir.mapping.TrialExtension;
 import org.trialfhir.mapping.TrialProfile;
+import org.trialfhir.search.SearchParameters;
 
 /**
  * Golden test of {@code profiles/}: the committed files must equal what the enums generate, with no
@@ -105,7 +106,11 @@ class ConformanceResourcesTest {
     List<MetadataResource> all = ConformanceResources.generate();
     int codeSystems = CtgovVocabulary.values().length + LocalCode.values().length;
     assertThat(all)
-        .hasSize(TrialProfile.values().length + TrialExtension.values().length + 2 * codeSystems);
+        .hasSize(
+            TrialProfile.values().length
+                + TrialExtension.values().length
+                + 2 * codeSystems
+                + SearchParameters.custom().size());
     assertThat(all.stream().map(ConformanceResources::fileName).distinct()).hasSize(all.size());
     assertThat(all.stream().map(MetadataResource::getUrl).distinct()).hasSize(all.size());
     assertThat(all).allSatisfy(r -> assertThat(r.getName()).matches("[A-Z][A-Za-z0-9]*"));
