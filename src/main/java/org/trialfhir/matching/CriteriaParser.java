@@ -1,0 +1,383 @@
+package org.trialfhir.matching;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the free text of a study's criteria into {@link Criterion} objects. Each part (inclusion,
+ * exclusion) is split into list items first; one item may yield several criteria: ECOG performance
+ * status, an age range, BMI, laboratory thresholds, pregnancy and breastfeeding, and conditions
+ * from the terminology table, each negated, qualified or marked "history of" as its words say. An
+ * item with words left over that nothing recognised yields, in addition, an {@code other} criterion
+ * with the whole sentence, which the matcher always reports as unknown.
+ */
+public final class CriteriaParser {
+  private static final String COMPARATOR =
+      "(>=|=>|<=|=<|>|<|greater than or equal to|at least|not less than|no less than|older than"
+          + "|younger than|greater than|more than|over|above|less than|under|below|up to"
+          + "|no more than|not more than|not older than|maximum of|minimum of)";
+  private static final Pattern AGE_RANGE =
+      Pattern.compile(
+          "(?:\\bage[ds]?\\b[^0-9;]{0,25}?|(?<![\\d.,])(?=\\d{1,3} ?(?:-|to) ?\\d{1,3} ?(?:years|yrs)))"
+              + "(\\d{1,3}) ?(?:years? ?)?(?:-|to|and) ?(\\d{1,3})(?![\\d.%])");
+  private static final Pattern AGE_COMPARED =
+      Pattern.compile(
+          "(?:\\bage[ds]?\\b[^0-9;<>=]{0,20}?"
+              + COMPARATOR
+              + " ?(\\d{1,3})(?![\\d.%])"
+              + "|"
+              + COMPARATOR
+              + " ?(\\d{1,3}) ?(?:years|yrs|year-old|years-old))");
+  private static final Pattern AGE_TRAILING =
+      Pattern.compile(
+          "(\\d{1,3}) ?(?:years|yrs)(?: of age| old)? (?:or|and) (older|above|over|more|greater"
+              + "|younger|below|less|under)\\b");
+  private static final Pattern ECOG =
+      Pattern.compile(
+          "(?:ecog|zubrod|eastern cooperative oncology group|(?<!karnofsky )performance status)");
+  private static final Pattern ECOG_VALUE =
+      Pattern.compile(
+          "^[^0-9;<>=]{0,35}?(?:([0-5]) ?(?:-|to) ?([0-5])|([0-5])(?: ?, ?[0-5])* ?(?:or|and)"
+              + " ?([0-5])|"
+              + COMPARATOR
+              + " ?([0-5])|(?<![a-z])([0-5]))(?![\\d.%])");
+  private static final Pattern BMI = Pattern.compile("\\b(?:bmi|body mass index)\\b");
+  private static final Pattern PREGNANCY = Pattern.compile("\\bpregnan(?:t|cy|cies)\\b");
+  private static final Pattern BREASTFEEDING =
+      Pattern.compile(
+          "\\b(?:breast[- ]?feed\\w*|lactating|lactation|nursing(?! home| facilit| staff| care))");
+  private static final Pattern FUTURE =
+      Pattern.compile(
+          "(?:become|becoming|get|getting|planning|plan|plans|intend\\w*|wish\\w*|desire\\w*"
+              + "|avoid\\w*|prevent\\w*|attempt\\w*|trying|father\\w*|partner\\w*)[^;]{0,25}$");
+  private static final Pattern VIRAL_LOAD = Pattern.compile("\\bviral load\\b");
+  private static final Pattern OTHER_VIRUS =
+      Pattern.compile("\\b(?:cmv|ebv|hbv|hcv|hepatitis|cytomegalovirus|epstein|hpv|htlv)\\b");
+  private static final String HIV_VIRAL_LOAD = "hiv-viral-load";
+
+  private final Terminology terminology;
+  private final Mentions mentions;
+
+  public CriteriaParser(Terminology terminology) {
+    this.terminology = terminology;
+    this.mentions = new Mentions(terminology.concepts());
+  }
+
+  /** A parser over the standard concept table. */
+  public static CriteriaParser standard() {
+    return Holder.STANDARD;
+  }
+
+  private static final class Holder {
+    static final CriteriaParser STANDARD = new CriteriaParser(Terminology.standard());
+  }
+
+  /** Every criterion of one part of the criteria text (its items, in order). */
+  public List<Criterion> parsePart(String text, boolean exclusion) {
+    List<Criterion> criteria = new ArrayList<>();
+    for (String item : CriteriaItems.split(text)) {
+      criteria.addAll(parseItem(item, exclusion));
+    }
+    return criteria;
+  }
+
+  /** The criteria of one list item, in the part that {@code exclusion} names. */
+  public List<Criterion> parseItem(String item, boolean exclusion) {
+    ItemText text = new ItemText(item);
+    List<Criterion> found = new ArrayList<>();
+    ecog(text, item, found);
+    age(text, item, found);
+    bmi(text, item, found);
+    List<Mentions.Mention> named = mentions.find(text.text());
+    List<int[]> labSpans = labs(text, item, named, found);
+    pregnancy(text, item, PREGNANCY, CriterionKind.PREGNANCY, found);
+    pregnancy(text, item, BREASTFEEDING, CriterionKind.BREASTFEEDING, found);
+    conditions(text, item, exclusion, named, labSpans, found);
+    Map<String, Criterion> unique = new LinkedHashMap<>();
+    for (Criterion criterion : found) {
+      Criterion oriented = exclusion ? criterion.negated() : criterion;
+      unique.putIfAbsent(oriented.notation(), oriented);
+    }
+    if (unique.isEmpty() || text.leftoverWords() >= 2) {
+      Criterion other = Criterion.of(CriterionKind.OTHER, exclusion, item);
+      unique.putIfAbsent(other.notation(), other);
+    }
+    return List.copyOf(unique.values());
+  }
+
+  private void ecog(ItemText text, String item, List<Criterion> found) {
+    Matcher m = ECOG.matcher(text.text());
+    while (m.find()) {
+      String rest = text.text().substring(m.end(), text.clauseEnd(m.end()));
+      Matcher v = ECOG_VALUE.matcher(rest);
+      if (!v.find()) {
+        continue;
+      }
+      Interval range;
+      if (v.group(1) != null) {
+        range = Interval.closed(new BigDecimal(v.group(1)), new BigDecimal(v.group(2)), null);
+      } else if (v.group(3) != null) {
+        range = Interval.closed(new BigDecimal(v.group(3)), new BigDecimal(v.group(4)), null);
+      } else if (v.group(5) != null) {
+        range = compared(v.group(5), new BigDecimal(v.group(6)), null);
+      } else {
+        BigDecimal only = new BigDecimal(v.group(7));
+        range = Interval.closed(only, only, null);
+      }
+      if (range.low() != null && range.high() != null && range.low().compareTo(range.high()) > 0) {
+        continue;
+      }
+      text.use(m.start(), m.end() + v.end());
+      found.add(oriented(text, m.start(), m.end(), structured(CriterionKind.ECOG, item, range)));
+    }
+  }
+
+  private void age(ItemText text, String item, List<Criterion> found) {
+    String s = text.text();
+    Matcher range = AGE_RANGE.matcher(s);
+    if (range.find()) {
+      BigDecimal low = new BigDecimal(range.group(1));
+      BigDecimal high = new BigDecimal(range.group(2));
+      if (low.compareTo(high) < 0 && high.intValue() <= 120) {
+        text.use(range.start(), range.end());
+        found.add(structured(CriterionKind.AGE, item, Interval.closed(low, high, "a")));
+        return;
+      }
+    }
+    Matcher compared = AGE_COMPARED.matcher(s);
+    while (compared.find()) {
+      String comparator = compared.group(1) != null ? compared.group(1) : compared.group(3);
+      String number = compared.group(1) != null ? compared.group(2) : compared.group(4);
+      BigDecimal value = new BigDecimal(number);
+      if (value.intValue() > 120) {
+        continue;
+      }
+      text.use(compared.start(), compared.end());
+      found.add(structured(CriterionKind.AGE, item, compared(comparator, value, "a")));
+      return;
+    }
+    Matcher trailing = AGE_TRAILING.matcher(s);
+    if (trailing.find()) {
+      BigDecimal value = new BigDecimal(trailing.group(1));
+      boolean up = trailing.group(2).matches("older|above|over|more|greater");
+      text.use(trailing.start(), trailing.end());
+      found.add(
+          structured(
+              CriterionKind.AGE,
+              item,
+              up ? Interval.atLeast(value, true, "a") : Interval.atMost(value, true, "a")));
+    }
+  }
+
+  private void bmi(ItemText text, String item, List<Criterion> found) {
+    Matcher m = BMI.matcher(text.text());
+    while (m.find()) {
+      int to = Math.min(text.clauseEnd(m.end()), m.end() + 60);
+      Optional<Thresholds.Found> threshold = Thresholds.find(text.text(), m.end(), to, "kg/m2");
+      if (threshold.isPresent()) {
+        text.use(m.start(), threshold.get().end());
+        found.add(
+            oriented(
+                text,
+                m.start(),
+                m.end(),
+                structured(CriterionKind.BMI, item, threshold.get().interval())));
+      }
+    }
+  }
+
+  /** Lab thresholds; returns the spans they used, so conditions beside them can be qualified. */
+  private List<int[]> labs(
+      ItemText text, String item, List<Mentions.Mention> named, List<Criterion> found) {
+    List<Mentions.Mention> labs = new ArrayList<>();
+    for (Mentions.Mention mention : named) {
+      if (mention.concept().lab()) {
+        labs.add(mention);
+      }
+    }
+    Matcher viral = VIRAL_LOAD.matcher(text.text());
+    while (viral.find()) {
+      String clause =
+          text.text().substring(text.clauseStart(viral.start()), text.clauseEnd(viral.end()));
+      boolean covered =
+          labs.stream().anyMatch(l -> l.start() <= viral.start() && l.end() >= viral.end());
+      if (!covered && clause.contains("hiv") && !OTHER_VIRUS.matcher(clause).find()) {
+        terminology
+            .concept(HIV_VIRAL_LOAD)
+            .ifPresent(c -> labs.add(new Mentions.Mention(c, viral.start(), viral.end())));
+      }
+    }
+    labs.sort((a, b) -> Integer.compare(a.start(), b.start()));
+    List<int[]> spans = new ArrayList<>();
+    for (int i = 0; i < labs.size(); i++) {
+      Mentions.Mention lab = labs.get(i);
+      int to = Math.min(text.clauseEnd(lab.end()), lab.end() + 80);
+      if (i + 1 < labs.size()) {
+        to = Math.min(to, labs.get(i + 1).start());
+      }
+      String defaultUnit = "%".equals(lab.concept().unit()) ? "%" : null;
+      Optional<Thresholds.Found> threshold =
+          Thresholds.find(text.text(), lab.end(), Math.max(to, lab.end()), defaultUnit);
+      if (threshold.isPresent() && Units.isValid(threshold.get().interval().unit())) {
+        text.use(lab.start(), threshold.get().end());
+        spans.add(new int[] {lab.start(), threshold.get().end()});
+        Criterion criterion =
+            new Criterion(
+                CriterionKind.LAB,
+                false,
+                item,
+                Origin.TEXT_DERIVED,
+                List.of(lab.concept().id()),
+                false,
+                false,
+                threshold.get().interval(),
+                null);
+        found.add(oriented(text, lab.start(), lab.end(), criterion));
+      }
+    }
+    return spans;
+  }
+
+  private void pregnancy(
+      ItemText text, String item, Pattern pattern, CriterionKind kind, List<Criterion> found) {
+    Matcher m = pattern.matcher(text.text());
+    while (m.find()) {
+      String before =
+          text.text().substring(Math.max(text.clauseStart(m.start()), m.start() - 40), m.start());
+      if (FUTURE.matcher(before).find()) {
+        continue;
+      }
+      String after = text.text().substring(m.end());
+      if (after.startsWith(" test")) {
+        String around =
+            text.text()
+                .substring(
+                    Math.max(0, m.start() - 25), Math.min(text.text().length(), m.end() + 30));
+        if (!around.contains("negative") && !around.contains("positive")) {
+          continue;
+        }
+      }
+      text.use(m.start(), m.end());
+      found.add(oriented(text, m.start(), m.end(), Criterion.of(kind, false, item)));
+    }
+  }
+
+  private void conditions(
+      ItemText text,
+      String item,
+      boolean exclusion,
+      List<Mentions.Mention> named,
+      List<int[]> labSpans,
+      List<Criterion> found) {
+    List<Mentions.Mention> group = new ArrayList<>();
+    boolean negated = false;
+    boolean history = false;
+    boolean qualified = false;
+    for (Mentions.Mention mention : named) {
+      if (mention.concept().lab() || Negation.modifier(text, mention.end())) {
+        continue;
+      }
+      text.use(mention.start(), mention.end());
+      boolean n = Negation.negated(text, mention.start(), mention.end());
+      boolean h = Negation.history(text, mention.start());
+      boolean q =
+          Negation.qualified(text, mention.start(), mention.end())
+              || besideLab(text, mention, labSpans);
+      boolean separate =
+          !group.isEmpty()
+              && exclusion == n
+              && !alternatives(text, group.get(group.size() - 1).end(), mention.start());
+      if (!group.isEmpty() && (separate || n != negated || h != history || q != qualified)) {
+        found.add(condition(item, group, negated, history, qualified));
+        group = new ArrayList<>();
+      }
+      group.add(mention);
+      negated = n;
+      history = h;
+      qualified = q;
+    }
+    if (!group.isEmpty()) {
+      found.add(condition(item, group, negated, history, qualified));
+    }
+  }
+
+  /**
+   * Whether two conditions of an inclusion are alternatives ("HIV or HBV", "HBV/HCV"); otherwise
+   * each is required on its own.
+   */
+  private static boolean alternatives(ItemText text, int from, int to) {
+    String between = text.text().substring(from, Math.max(from, to));
+    return between.contains(" or ") || between.contains("/") || between.contains("and/or");
+  }
+
+  /** A condition in the same comma-separated part as a lab threshold is qualified by it. */
+  private static boolean besideLab(ItemText text, Mentions.Mention mention, List<int[]> labSpans) {
+    for (int[] span : labSpans) {
+      int from = Math.min(span[0], mention.end());
+      int to = Math.max(span[0], mention.end());
+      String between = text.text().substring(from, to);
+      if (!between.contains(",") && !between.contains(";") && !between.contains(". ")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One condition criterion naming every concept of a group, any of which counts. */
+  private static Criterion condition(
+      String item,
+      List<Mentions.Mention> group,
+      boolean negated,
+      boolean history,
+      boolean qualified) {
+    List<String> ids = new ArrayList<>();
+    for (Mentions.Mention mention : group) {
+      if (!ids.contains(mention.concept().id())) {
+        ids.add(mention.concept().id());
+      }
+    }
+    return new Criterion(
+        CriterionKind.CONDITION,
+        negated,
+        item,
+        Origin.TEXT_DERIVED,
+        ids,
+        history,
+        qualified,
+        null,
+        null);
+  }
+
+  private static Criterion structured(CriterionKind kind, String item, Interval range) {
+    return new Criterion(
+        kind, false, item, Origin.TEXT_DERIVED, List.of(), false, false, range, null);
+  }
+
+  private static Criterion oriented(ItemText text, int start, int end, Criterion criterion) {
+    return Negation.negated(text, start, end) ? criterion.negated() : criterion;
+  }
+
+  private static Interval compared(String comparator, BigDecimal value, String unit) {
+    return switch (comparator) {
+      case ">=",
+          "=>",
+          "greater than or equal to",
+          "at least",
+          "not less than",
+          "no less than",
+          "minimum of" ->
+          Interval.atLeast(value, true, unit);
+      case ">", "older than", "greater than", "more than", "over", "above" ->
+          Interval.atLeast(value, false, unit);
+      case "<=", "=<", "up to", "no more than", "not more than", "not older than", "maximum of" ->
+          Interval.atMost(value, true, unit);
+      default -> Interval.atMost(value, false, unit);
+    };
+  }
+}
