@@ -13,7 +13,7 @@ import org.fhir.ucum.UcumException;
  * UCUM unit conversion through {@code org.fhir:ucum}, loaded from the library's own {@code
  * ucum-essence.xml}. Annotations such as {@code {cells}} are dimensionless in UCUM, so {@code
  * {cells}/uL}, {@code /uL}, {@code /mm3}, {@code 10*3/uL} and {@code 10*9/L} all convert into one
- * another.
+ * another. Dimensionless units are never converted into one another (see {@link #convert}).
  */
 public final class Units {
   private static final UcumEssenceService UCUM = load();
@@ -50,7 +50,7 @@ public final class Units {
       return Optional.of(value);
     }
     try {
-      if (!UCUM.isComparable(from, to)) {
+      if (!UCUM.isComparable(from, to) || isDimensionless(from)) {
         return Optional.empty();
       }
       Decimal converted = UCUM.convert(new Decimal(value.toPlainString()), from, to);
@@ -58,6 +58,16 @@ public final class Units {
     } catch (UcumException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether a unit is a pure number in UCUM (%, mmol/mol, {ratio}). Such units compare in UCUM but
+   * often measure different things (HbA1c in % and in mmol/mol are different scales), so they are
+   * never converted into one another.
+   */
+  private static boolean isDimensionless(String unit) throws UcumException {
+    String canonical = UCUM.getCanonicalUnits(unit);
+    return canonical == null || canonical.isEmpty() || canonical.equals("1");
   }
 
   /** The interval's ends converted to another unit, or empty when the units do not convert. */
