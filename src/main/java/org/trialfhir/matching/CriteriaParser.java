@@ -99,16 +99,32 @@ public final class CriteriaParser {
     pregnancy(text, item, PREGNANCY, CriterionKind.PREGNANCY, found);
     pregnancy(text, item, BREASTFEEDING, CriterionKind.BREASTFEEDING, found);
     conditions(text, item, exclusion, named, labSpans, found);
+    boolean ambiguous = dropRepeatedLabs(found);
     Map<String, Criterion> unique = new LinkedHashMap<>();
     for (Criterion criterion : found) {
       Criterion oriented = exclusion ? criterion.negated() : criterion;
       unique.putIfAbsent(oriented.notation(), oriented);
     }
-    if (unique.isEmpty() || text.leftoverWords() >= 2) {
+    if (unique.isEmpty() || ambiguous || text.leftoverWords() >= 2) {
       Criterion other = Criterion.of(CriterionKind.OTHER, exclusion, item);
       unique.putIfAbsent(other.notation(), other);
     }
     return List.copyOf(unique.values());
+  }
+
+  /**
+   * One item with two thresholds for the same test ("CD4 at most 200 … patients with CD4 above 200
+   * who …") is ambiguous: neither is kept, and the item stays an {@code other} sentence.
+   */
+  private static boolean dropRepeatedLabs(List<Criterion> found) {
+    Map<String, Long> counts = new java.util.HashMap<>();
+    for (Criterion criterion : found) {
+      if (criterion.kind() == CriterionKind.LAB) {
+        counts.merge(criterion.concepts().get(0), 1L, Long::sum);
+      }
+    }
+    return found.removeIf(
+        c -> c.kind() == CriterionKind.LAB && counts.get(c.concepts().get(0)) > 1);
   }
 
   private void ecog(ItemText text, String item, List<Criterion> found) {
@@ -224,22 +240,35 @@ public final class CriteriaParser {
       String defaultUnit = "%".equals(lab.concept().unit()) ? "%" : null;
       Optional<Thresholds.Found> threshold =
           Thresholds.find(text.text(), lab.end(), Math.max(to, lab.end()), defaultUnit);
-      if (threshold.isPresent() && Units.isValid(threshold.get().interval().unit())) {
-        text.use(lab.start(), threshold.get().end());
-        spans.add(new int[] {lab.start(), threshold.get().end()});
-        Criterion criterion =
-            new Criterion(
-                CriterionKind.LAB,
-                false,
-                item,
-                Origin.TEXT_DERIVED,
-                List.of(lab.concept().id()),
-                false,
-                false,
-                threshold.get().interval(),
-                null);
-        found.add(oriented(text, lab.start(), lab.end(), criterion));
+      if (threshold.isEmpty()
+          || !Units.isValid(threshold.get().interval().unit())
+          || Negation.conditional(text, lab.start())) {
+        continue;
       }
+      Interval range = threshold.get().interval();
+      int end = threshold.get().end();
+      boolean outside = false;
+      Optional<Thresholds.Compound> compound = Thresholds.second(text.text(), threshold.get());
+      if (compound.isPresent()) {
+        range = compound.get().range();
+        outside = compound.get().outside();
+        end = compound.get().end();
+      }
+      text.use(lab.start(), end);
+      spans.add(new int[] {lab.start(), end});
+      Criterion criterion =
+          new Criterion(
+              CriterionKind.LAB,
+              false,
+              item,
+              Origin.TEXT_DERIVED,
+              List.of(lab.concept().id()),
+              false,
+              false,
+              range,
+              null);
+      criterion = oriented(text, lab.start(), lab.end(), criterion);
+      found.add(outside ? criterion.negated() : criterion);
     }
     return spans;
   }
@@ -280,7 +309,9 @@ public final class CriteriaParser {
     boolean history = false;
     boolean qualified = false;
     for (Mentions.Mention mention : named) {
-      if (mention.concept().lab() || Negation.modifier(text, mention.end())) {
+      if (mention.concept().lab()
+          || Negation.modifier(text, mention.end())
+          || Negation.conditional(text, mention.start())) {
         continue;
       }
       text.use(mention.start(), mention.end());

@@ -39,7 +39,22 @@ final class Negation {
   private static final Pattern MODIFIER_AFTER =
       Pattern.compile("^[ -]?(?:related|associated|induced|like|specific|partner)\\b");
 
+  private static final Pattern CONDITIONAL =
+      Pattern.compile(
+          "(?<![a-z])(?:if|when|unless|for patients with|for those with|for subjects with|in case of"
+              + "|required for|only for|may be eligible|may be included|are allowed|is allowed"
+              + "|permitted)(?![a-z])");
+
   private Negation() {}
+
+  /**
+   * Whether the phrase at {@code start} sits in a condition or an allowance ("required for patients
+   * with", "if", "may be eligible"), so it is not a requirement of its own.
+   */
+  static boolean conditional(ItemText text, int start) {
+    String before = text.text().substring(text.clauseStart(start), start);
+    return CONDITIONAL.matcher(before).find();
+  }
 
   /** Whether the phrase at {@code [start, end)} is negated. */
   static boolean negated(ItemText text, int start, int end) {

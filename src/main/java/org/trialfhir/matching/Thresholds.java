@@ -16,9 +16,10 @@ final class Thresholds {
 
   private static final String NUM = "(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)";
   private static final String UNIT =
-      "(x ?10 ?\\^? ?\\(?\\d{1,2}\\)? ?(?:cells? ?)?/ ?(?:l|ul|mm\\^?3|cumm|cmm)\\b"
+      "(x ?10 ?\\^? ?\\(?\\d{1,2}\\)? ?(?:cells? ?)?/ ?(?:l|ul|mm(?:\\^?3|\\(3\\))|cumm|cmm)(?![a-z])"
           + "|10 ?\\^ ?\\d{1,2} ?/ ?(?:l|ul)\\b"
-          + "|(?:cells? ?)?/ ?(?:ul|mm\\^?3|cumm|cmm|cu ?mm)\\b|cells? per (?:ul|mm\\^?3|cubic mm)"
+          + "|(?:cells? ?)?/ ?(?:ul|mm(?:\\^?3|\\(3\\))|cumm|cmm|cu ?mm)(?![a-z])"
+          + "|cells? per (?:ul|microliter|mm\\^?3|cubic mm|cubic millimeter)"
           + "|g ?/ ?dl\\b|gm ?/ ?dl\\b|g ?/ ?l\\b|mg ?/ ?dl\\b|mg ?/ ?l\\b|u ?mol ?/ ?l\\b"
           + "|mmol ?/ ?mol\\b|mmol ?/ ?l\\b"
           + "|ml ?/ ?min(?:ute)?(?: ?(?:/|per) ?1\\.73 ?m\\^?2)?\\b"
@@ -57,6 +58,21 @@ final class Thresholds {
   private static final Pattern TRAILING =
       Pattern.compile(
           NUM + " ?" + UNIT + "? or (more|greater|higher|above|over|less|lower|below|fewer)\\b");
+  private static final Pattern SECOND =
+      Pattern.compile(
+          " ?(?:%|)?,? ?(and|or) ?(?:(?:a|an|the) )?(?:\\w+ )?("
+              + GE
+              + "|"
+              + LE
+              + "|"
+              + GT
+              + "|"
+              + LT
+              + ") ?"
+              + NUM
+              + " ?"
+              + UNIT
+              + "?");
   private static final Pattern RELATIVE =
       Pattern.compile(
           "^ ?(?:x|times|fold)? ?(?:the )?(?:uln|upper limit|lln|lower limit|institutional)");
@@ -148,7 +164,7 @@ final class Thresholds {
       return "10*" + power.group(1) + "/" + volume(power.group(2));
     }
     if (u.matches("(?:cells?)?/(?:ul|mm3|cumm|cmm|cumm)")
-        || u.matches("cells?per(?:ul|mm3|cubicmm)")) {
+        || u.matches("cells?per(?:ul|microliter|mm3|cubicmm|cubicmillimeter)")) {
       String volume = u.replaceAll(".*(?:/|per)", "");
       return (u.startsWith("cell") ? "{cells}/" : "/") + volume(volume);
     }
@@ -174,8 +190,48 @@ final class Thresholds {
   private static String volume(String written) {
     return switch (written) {
       case "l" -> "L";
-      case "ul" -> "uL";
+      case "ul", "microliter" -> "uL";
       default -> "mm3";
     };
   }
+
+  /**
+   * A second bound right after a threshold ("≥7% and ≤10%", "<7.0% or >11.0%"): with "and" the two
+   * make one range; with "or" the range between them, which the caller negates. The second number
+   * may omit the unit.
+   */
+  static Optional<Compound> second(String text, Found first) {
+    Matcher m = SECOND.matcher(text).region(first.end(), text.length());
+    if (!m.lookingAt()) {
+      return Optional.empty();
+    }
+    String unit = m.group(4) != null ? ucum(m.group(4)) : first.interval().unit();
+    if (unit == null || !unit.equals(first.interval().unit())) {
+      return Optional.empty();
+    }
+    Interval other = compared(m.group(2), number(m.group(3)), unit);
+    Interval one = first.interval();
+    Interval lower = one.low() != null ? one : other;
+    Interval upper = one.low() != null ? other : one;
+    if (lower.low() == null
+        || upper.high() == null
+        || lower.high() != null
+        || upper.low() != null) {
+      return Optional.empty();
+    }
+    boolean either = m.group(1).equals("or");
+    Interval range =
+        either
+            ? new Interval(
+                upper.high(), !upper.highInclusive(), lower.low(), !lower.lowInclusive(), unit)
+            : new Interval(
+                lower.low(), lower.lowInclusive(), upper.high(), upper.highInclusive(), unit);
+    if (range.low().compareTo(range.high()) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new Compound(range, either, m.end()));
+  }
+
+  /** Two bounds read as one range; {@code outside} when the text wants values outside it. */
+  record Compound(Interval range, boolean outside, int end) {}
 }
