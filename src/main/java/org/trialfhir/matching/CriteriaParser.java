@@ -24,7 +24,7 @@ public final class CriteriaParser {
           + "|no more than|not more than|not older than|maximum of|minimum of)";
   private static final Pattern AGE_RANGE =
       Pattern.compile(
-          "(?:\\bage[ds]?\\b[^0-9;]{0,25}?|(?<![\\d.,])(?=\\d{1,3} ?(?:-|to) ?\\d{1,3} ?(?:years|yrs)))"
+          "(?:\\bage[ds]?\\b[^0-9;]{0,25}?|(?<![\\d.,])(?=\\d{1,3} ?(?:-|to|and) ?\\d{1,3} ?(?:years|yrs)))"
               + "(\\d{1,3}) ?(?:years? ?)?(?:-|to|and) ?(\\d{1,3})(?![\\d.%])");
   private static final Pattern AGE_COMPARED =
       Pattern.compile(
@@ -36,17 +36,19 @@ public final class CriteriaParser {
               + " ?(\\d{1,3}) ?(?:years|yrs|year-old|years-old))");
   private static final Pattern AGE_TRAILING =
       Pattern.compile(
-          "(\\d{1,3}) ?(?:years|yrs)(?: of age| old)? (?:or|and) (older|above|over|more|greater"
-              + "|younger|below|less|under)\\b");
+          "(?:(?<=\\bage[ds]? )|(?<=\\bage[ds]? of ))?(\\d{1,3}) ?(?:years|yrs)?(?: of age| old)?"
+              + " (?:or|and) (older|above|over|more|greater|younger|below|less|under)\\b"
+              + "(?<=(?:years|yrs|age|old) (?:or|and) \\w{4,7}|\\d (?:or|and) \\w{4,7})");
   private static final Pattern ECOG =
       Pattern.compile(
           "(?:ecog|zubrod|eastern cooperative oncology group|(?<!karnofsky )performance status)");
   private static final Pattern ECOG_VALUE =
       Pattern.compile(
-          "^[^0-9;<>=]{0,35}?(?:([0-5]) ?(?:-|to) ?([0-5])|([0-5])(?: ?, ?[0-5])* ?(?:or|and)"
-              + " ?([0-5])|"
+          "^[^0-9;<>=]{0,35}?(?:([0-5]) ?(?:-|to) ?([0-5])|([0-5](?: ?,? ?(?:or|and)? ?[0-5])+)"
+              + "|"
               + COMPARATOR
-              + " ?([0-5])|(?<![a-z])([0-5]))(?![\\d.%])");
+              + " ?([0-5])|([0-5]) or (?:better|less|lower|below)"
+              + "|(?<![a-z])([0-5]))(?![\\d.%])");
   private static final Pattern BMI = Pattern.compile("\\b(?:bmi|body mass index)\\b");
   private static final Pattern PREGNANCY = Pattern.compile("\\bpregnan(?:t|cy|cies)\\b");
   private static final Pattern BREASTFEEDING =
@@ -55,7 +57,9 @@ public final class CriteriaParser {
   private static final Pattern FUTURE =
       Pattern.compile(
           "(?:become|becoming|get|getting|planning|plan|plans|intend\\w*|wish\\w*|desire\\w*"
-              + "|avoid\\w*|prevent\\w*|attempt\\w*|trying|father\\w*|partner\\w*)[^;]{0,25}$");
+              + "|avoid\\w*|prevent\\w*|attempt\\w*|trying|father\\w*|partner\\w*|against"
+              + "|precaution\\w*|contracep\\w*|birth control|this|during|after|before|prior)"
+              + "[^;]{0,25}$");
   private static final Pattern VIRAL_LOAD = Pattern.compile("\\bviral load\\b");
   private static final Pattern OTHER_VIRUS =
       Pattern.compile("\\b(?:cmv|ebv|hbv|hcv|hepatitis|cytomegalovirus|epstein|hpv|htlv)\\b");
@@ -139,9 +143,16 @@ public final class CriteriaParser {
       if (v.group(1) != null) {
         range = Interval.closed(new BigDecimal(v.group(1)), new BigDecimal(v.group(2)), null);
       } else if (v.group(3) != null) {
-        range = Interval.closed(new BigDecimal(v.group(3)), new BigDecimal(v.group(4)), null);
-      } else if (v.group(5) != null) {
-        range = compared(v.group(5), new BigDecimal(v.group(6)), null);
+        int[] scores = v.group(3).chars().filter(Character::isDigit).map(c -> c - '0').toArray();
+        range =
+            Interval.closed(
+                BigDecimal.valueOf(java.util.Arrays.stream(scores).min().orElseThrow()),
+                BigDecimal.valueOf(java.util.Arrays.stream(scores).max().orElseThrow()),
+                null);
+      } else if (v.group(4) != null) {
+        range = compared(v.group(4), new BigDecimal(v.group(5)), null);
+      } else if (v.group(6) != null) {
+        range = Interval.atMost(new BigDecimal(v.group(6)), true, null);
       } else {
         BigDecimal only = new BigDecimal(v.group(7));
         range = Interval.closed(only, only, null);
@@ -150,44 +161,49 @@ public final class CriteriaParser {
         continue;
       }
       text.use(m.start(), m.end() + v.end());
-      found.add(oriented(text, m.start(), m.end(), structured(CriterionKind.ECOG, item, range)));
+      found.add(
+          oriented(text, m.start(), m.end(), 20, structured(CriterionKind.ECOG, item, range)));
     }
   }
 
   private void age(ItemText text, String item, List<Criterion> found) {
     String s = text.text();
+    Interval best = null;
+    int start = s.length();
+    int end = 0;
     Matcher range = AGE_RANGE.matcher(s);
-    if (range.find()) {
+    if (range.find() && range.start() < start) {
       BigDecimal low = new BigDecimal(range.group(1));
       BigDecimal high = new BigDecimal(range.group(2));
       if (low.compareTo(high) < 0 && high.intValue() <= 120) {
-        text.use(range.start(), range.end());
-        found.add(structured(CriterionKind.AGE, item, Interval.closed(low, high, "a")));
-        return;
+        best = Interval.closed(low, high, "a");
+        start = range.start();
+        end = range.end();
       }
     }
     Matcher compared = AGE_COMPARED.matcher(s);
-    while (compared.find()) {
+    while (compared.find() && compared.start() < start) {
       String comparator = compared.group(1) != null ? compared.group(1) : compared.group(3);
       String number = compared.group(1) != null ? compared.group(2) : compared.group(4);
       BigDecimal value = new BigDecimal(number);
-      if (value.intValue() > 120) {
-        continue;
+      if (value.intValue() <= 120) {
+        best = compared(comparator, value, "a");
+        start = compared.start();
+        end = compared.end();
+        break;
       }
-      text.use(compared.start(), compared.end());
-      found.add(structured(CriterionKind.AGE, item, compared(comparator, value, "a")));
-      return;
     }
     Matcher trailing = AGE_TRAILING.matcher(s);
-    if (trailing.find()) {
+    if (trailing.find() && trailing.start() < start) {
       BigDecimal value = new BigDecimal(trailing.group(1));
       boolean up = trailing.group(2).matches("older|above|over|more|greater");
-      text.use(trailing.start(), trailing.end());
-      found.add(
-          structured(
-              CriterionKind.AGE,
-              item,
-              up ? Interval.atLeast(value, true, "a") : Interval.atMost(value, true, "a")));
+      best = up ? Interval.atLeast(value, true, "a") : Interval.atMost(value, true, "a");
+      start = trailing.start();
+      end = trailing.end();
+    }
+    if (best != null) {
+      text.use(start, end);
+      found.add(structured(CriterionKind.AGE, item, best));
     }
   }
 
@@ -203,6 +219,7 @@ public final class CriteriaParser {
                 text,
                 m.start(),
                 m.end(),
+                20,
                 structured(CriterionKind.BMI, item, threshold.get().interval())));
       }
     }
@@ -267,7 +284,7 @@ public final class CriteriaParser {
               false,
               range,
               null);
-      criterion = oriented(text, lab.start(), lab.end(), criterion);
+      criterion = oriented(text, lab.start(), lab.end(), 20, criterion);
       found.add(outside ? criterion.negated() : criterion);
     }
     return spans;
@@ -391,7 +408,12 @@ public final class CriteriaParser {
   }
 
   private static Criterion oriented(ItemText text, int start, int end, Criterion criterion) {
-    return Negation.negated(text, start, end) ? criterion.negated() : criterion;
+    return oriented(text, start, end, 60, criterion);
+  }
+
+  private static Criterion oriented(
+      ItemText text, int start, int end, int reach, Criterion criterion) {
+    return Negation.negated(text, start, end, reach) ? criterion.negated() : criterion;
   }
 
   private static Interval compared(String comparator, BigDecimal value, String unit) {

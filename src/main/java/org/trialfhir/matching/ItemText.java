@@ -192,6 +192,7 @@ final class ItemText {
     s = s.replace("µ", "u").replace("μ", "u").replace("×", "x").replace("–", "-").replace("—", "-");
     s = s.replace("⁹", "^9").replace("¹²", "^12").replace("³", "^3").replace("²", "2");
     s = s.replace("⁶", "^6").replace("\\", "");
+    s = s.replace(">/=", ">=").replace("</=", "<=").replace("=/>", ">=").replace("=/<", "<=");
     s = Normalizer.normalize(s, Normalizer.Form.NFKC);
     return s.toLowerCase(Locale.ROOT);
   }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class Negation {
   private static final Pattern BEFORE_NEGATED =
       Pattern.compile(
-          "(?<![a-z])(?:no|not|without|absence of|absent|free of|negative for|non|never|none of"
+          "(?<![a-z])(?:no|not|without|absence of|absent|free of|negative for|negative|non|never|none of"
               + "|nor|lack of|lacking|neither|cannot have|must not have)(?![a-z])"
               + "(?:(?!\\b(?:who|which|that|because|due to|but|except|unless|if|when|and must)\\b)"
               + "[^;])*$");
@@ -58,7 +58,12 @@ final class Negation {
 
   /** Whether the phrase at {@code [start, end)} is negated. */
   static boolean negated(ItemText text, int start, int end) {
-    String before = text.text().substring(Math.max(text.clauseStart(start), start - 60), start);
+    return negated(text, start, end, 60);
+  }
+
+  /** Whether the phrase is negated by a cue at most {@code reach} characters before it. */
+  static boolean negated(ItemText text, int start, int end, int reach) {
+    String before = text.text().substring(Math.max(text.clauseStart(start), start - reach), start);
     String after = text.text().substring(end, Math.min(text.clauseEnd(end), end + 30));
     return BEFORE_NEGATED.matcher(before).find() || AFTER_NEGATED.matcher(after).find();
   }

@@ -37,9 +37,11 @@ final class Thresholds {
   private static final String LT = "<|less than|lower than|below|under|fewer than";
 
   private static final Pattern BETWEEN =
-      Pattern.compile("between " + NUM + " ?" + UNIT + "? ?(?:and|-|to) " + NUM + " ?" + UNIT);
+      Pattern.compile(
+          "between " + NUM + " ?" + UNIT + "? ?(?:and|-|to) " + NUM + " ?" + UNIT + "?");
   private static final Pattern RANGE =
-      Pattern.compile("(?<![\\d.,])" + NUM + " ?" + UNIT + "? ?(?:-|to) ?" + NUM + " ?" + UNIT);
+      Pattern.compile(
+          "(?<![\\d.,])" + NUM + " ?" + UNIT + "? ?(?:-|to) ?" + NUM + " ?" + UNIT + "?");
   private static final Pattern COMPARED =
       Pattern.compile(
           "(?<![a-z])("
