@@ -327,7 +327,7 @@ public final class CriteriaParser {
     boolean qualified = false;
     for (Mentions.Mention mention : named) {
       if (mention.concept().lab()
-          || Negation.modifier(text, mention.end())
+          || Negation.modifier(text, mention.start(), mention.end())
           || Negation.conditional(text, mention.start())) {
         continue;
       }
@@ -361,7 +361,11 @@ public final class CriteriaParser {
    */
   private static boolean alternatives(ItemText text, int from, int to) {
     String between = text.text().substring(from, Math.max(from, to));
-    return between.contains(" or ") || between.contains("/") || between.contains("and/or");
+    if (between.contains(" or ") || between.contains("/") || between.contains("and/or")) {
+      return true;
+    }
+    String rest = text.text().substring(from, text.clauseEnd(from));
+    return between.matches("[ ,]*") && (rest.contains(" or ") || rest.contains("and/or"));
   }
 
   /** A condition in the same comma-separated part as a lab threshold is qualified by it. */

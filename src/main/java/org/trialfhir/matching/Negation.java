@@ -28,12 +28,14 @@ final class Negation {
               + "|refractory|untreated|progressive|life-threatening|end-stage|end stage|moderate"
               + "|major|recent|other|concomitant|secondary|requiring|treated|relapsed|recurrent"
               + "|metastatic|stage|grade|persistent|chronic active|high risk|suspected|possible"
-              + "|probable)(?![a-z])");
+              + "|probable|required|hospitali[sz]ation for|treatment for|medication for|drugs for"
+              + "|investigation for|risk for|risk of|screening for|vaccine|vaccination)(?![a-z])");
   private static final Pattern QUALIFIER_AFTER =
       Pattern.compile(
           "^(?:[^;]*?(?<![a-z])(?:within|in the past|in the last|during the|requiring|treated"
               + " with|except|unless|other than|excluding|but not|grade|stage|class|defined as"
-              + "|such as|that|which|who|requiring|in remission|controlled|uncontrolled)(?![a-z])"
+              + "|such as|that|which|who|requiring|in remission|controlled|uncontrolled|on|receiving"
+              + "|taking|using|duration|medication|medications|drug|drugs|therapy|treatment)(?![a-z])"
               + "|[^a-z0-9;]*(?:-| )?(?:related|associated|induced|like|specific|positive"
               + " partner))");
   private static final Pattern MODIFIER_AFTER =
@@ -95,8 +97,13 @@ final class Negation {
     return false;
   }
 
-  /** Whether the phrase only modifies what follows ("AIDS-related events", "HIV-associated"). */
-  static boolean modifier(ItemText text, int end) {
-    return MODIFIER_AFTER.matcher(text.text().substring(end)).find();
+  /**
+   * Whether the phrase only modifies another word ("AIDS-related events", "HIV-associated",
+   * "anti-obesity drugs").
+   */
+  static boolean modifier(ItemText text, int start, int end) {
+    String before = text.text().substring(Math.max(0, start - 5), start);
+    return MODIFIER_AFTER.matcher(text.text().substring(end)).find()
+        || before.matches(".*anti[- ]?$");
   }
 }
