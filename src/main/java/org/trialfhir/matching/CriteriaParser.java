@@ -97,13 +97,14 @@ public final class CriteriaParser {
     List<Criterion> found = new ArrayList<>();
     ecog(text, item, found);
     age(text, item, found);
-    bmi(text, item, found);
+    List<int[]> numericSpans = new ArrayList<>(bmi(text, item, found));
     List<Mentions.Mention> named = mentions.find(text.text());
-    List<int[]> labSpans = labs(text, item, named, found);
+    numericSpans.addAll(labs(text, item, named, found));
     pregnancy(text, item, PREGNANCY, CriterionKind.PREGNANCY, found);
     pregnancy(text, item, BREASTFEEDING, CriterionKind.BREASTFEEDING, found);
-    conditions(text, item, exclusion, named, labSpans, found);
+    conditions(text, item, exclusion, named, numericSpans, found);
     boolean ambiguous = dropRepeatedLabs(found);
+    dropPartialAlternatives(text, exclusion, found);
     Map<String, Criterion> unique = new LinkedHashMap<>();
     for (Criterion criterion : found) {
       Criterion oriented = exclusion ? criterion.negated() : criterion;
@@ -114,6 +115,18 @@ public final class CriteriaParser {
       unique.putIfAbsent(other.notation(), other);
     }
     return List.copyOf(unique.values());
+  }
+
+  /**
+   * A required condition among alternatives the parser did not all recognise ("insulin resistance
+   * or prediabetes or type 2 diabetes" when only the last is known) would wrongly fail a patient
+   * who has one of the others: such an item keeps only its text.
+   */
+  private static void dropPartialAlternatives(
+      ItemText text, boolean exclusion, List<Criterion> found) {
+    if (text.text().contains(" or ") && text.leftoverWords() >= 1) {
+      found.removeIf(c -> c.kind() == CriterionKind.CONDITION && c.exclusion() == exclusion);
+    }
   }
 
   /**
@@ -207,13 +220,16 @@ public final class CriteriaParser {
     }
   }
 
-  private void bmi(ItemText text, String item, List<Criterion> found) {
+  /** BMI thresholds; returns the spans they used. */
+  private List<int[]> bmi(ItemText text, String item, List<Criterion> found) {
+    List<int[]> spans = new ArrayList<>();
     Matcher m = BMI.matcher(text.text());
     while (m.find()) {
       int to = Math.min(text.clauseEnd(m.end()), m.end() + 60);
       Optional<Thresholds.Found> threshold = Thresholds.find(text.text(), m.end(), to, "kg/m2");
       if (threshold.isPresent()) {
         text.use(m.start(), threshold.get().end());
+        spans.add(new int[] {m.start(), threshold.get().end()});
         found.add(
             oriented(
                 text,
@@ -223,6 +239,7 @@ public final class CriteriaParser {
                 structured(CriterionKind.BMI, item, threshold.get().interval())));
       }
     }
+    return spans;
   }
 
   /** Lab thresholds; returns the spans they used, so conditions beside them can be qualified. */
@@ -334,9 +351,13 @@ public final class CriteriaParser {
       text.use(mention.start(), mention.end());
       boolean n = Negation.negated(text, mention.start(), mention.end());
       boolean h = Negation.history(text, mention.start());
-      boolean q =
-          Negation.qualified(text, mention.start(), mention.end())
-              || besideLab(text, mention, labSpans);
+      boolean beside = besideLab(text, mention, labSpans);
+      if (beside && exclusion == n) {
+        // a required condition defined by the threshold beside it ("obesity with BMI above 30"):
+        // the threshold decides
+        continue;
+      }
+      boolean q = Negation.qualified(text, mention.start(), mention.end()) || beside;
       boolean separate =
           !group.isEmpty()
               && exclusion == n

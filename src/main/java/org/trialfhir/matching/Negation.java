@@ -72,7 +72,7 @@ final class Negation {
 
   /** Whether the phrase at {@code start} is said to be in the past ("history of"). */
   static boolean history(ItemText text, int start) {
-    String before = text.text().substring(Math.max(text.clauseStart(start), start - 40), start);
+    String before = text.text().substring(Math.max(text.clauseStart(start), start - 60), start);
     return HISTORY.matcher(before).find();
   }
 
