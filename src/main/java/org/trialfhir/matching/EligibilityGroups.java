@@ -35,19 +35,11 @@ public final class EligibilityGroups {
    */
   public static Group enrich(Group group, EligibilityModel model, Terminology terminology) {
     Group enriched = group.copy();
-    enriched.getCharacteristic().removeIf(EligibilityGroups::isTextDerived);
+    enriched.getCharacteristic().removeIf(EligibilityModel::isTextDerived);
     for (Criterion criterion : model.textDerived()) {
       enriched.addCharacteristic(characteristic(criterion, terminology));
     }
     return enriched;
-  }
-
-  private static boolean isTextDerived(GroupCharacteristicComponent characteristic) {
-    Extension source = characteristic.getExtensionByUrl(TrialExtension.CHARACTERISTIC_SOURCE.url());
-    Extension method = source == null ? null : source.getExtensionByUrl("method");
-    return method != null
-        && method.getValue() instanceof Coding coding
-        && Origin.TEXT_DERIVED.code().equals(coding.getCode());
   }
 
   static GroupCharacteristicComponent characteristic(Criterion criterion, Terminology terminology) {

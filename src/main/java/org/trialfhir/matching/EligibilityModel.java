@@ -102,7 +102,8 @@ public record EligibilityModel(String studyId, List<Criterion> criteria) {
     return null;
   }
 
-  private static boolean isTextDerived(GroupCharacteristicComponent characteristic) {
+  /** Whether a characteristic was derived from the criteria text (by {@link EligibilityGroups}). */
+  static boolean isTextDerived(GroupCharacteristicComponent characteristic) {
     Extension source = characteristic.getExtensionByUrl(TrialExtension.CHARACTERISTIC_SOURCE.url());
     if (source == null) {
       return false;

@@ -27,22 +27,7 @@ class EligibilityGroupsTest {
       Group enriched = EligibilityGroups.enrich(graph.eligibility(), model, Terminology.standard());
 
       List<GroupCharacteristicComponent> derived =
-          enriched.getCharacteristic().stream()
-              .filter(c -> c.hasExtension(TrialExtension.CHARACTERISTIC_SOURCE.url()))
-              .filter(
-                  c ->
-                      "text-derived"
-                          .equals(
-                              c.getExtensionByUrl(TrialExtension.CHARACTERISTIC_SOURCE.url())
-                                  .getExtensionByUrl("method")
-                                  .getValue()
-                                  .castToCoding(
-                                      c.getExtensionByUrl(
-                                              TrialExtension.CHARACTERISTIC_SOURCE.url())
-                                          .getExtensionByUrl("method")
-                                          .getValue())
-                                  .getCode()))
-              .toList();
+          enriched.getCharacteristic().stream().filter(EligibilityModel::isTextDerived).toList();
       assertThat(derived).hasSize(model.textDerived().size());
       for (int i = 0; i < derived.size(); i++) {
         String sentence =
