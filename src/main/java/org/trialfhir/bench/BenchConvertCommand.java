@@ -1,6 +1,5 @@
 package org.trialfhir.bench;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +17,9 @@ import org.trialfhir.ctgov.RecordProblem;
 import org.trialfhir.ctgov.Study;
 import org.trialfhir.ctgov.StudyHandler;
 import org.trialfhir.ctgov.StudyReader;
+import org.trialfhir.mapping.Fhir;
 import org.trialfhir.mapping.StudyMapper;
+import org.trialfhir.mapping.TrialGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,16 +85,20 @@ public final class BenchConvertCommand implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20,
           LocalDate.now());
-      IParser parser = FhirContext.forR4Cached().newJsonParser();
-      run(zip, false, parser); // warm-up
-      run(zip, true, parser);
+      IParser parser = Fhir.context().newJsonParser();
+      for (Stage stage : Stage.values()) {
+        run(zip, stage, parser); // warm-up
+      }
       List<Measurement> baseline = new ArrayList<>();
+      List<Measurement> mapped = new ArrayList<>();
       List<Measurement> full = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
-        baseline.add(Measurement.of(() -> run(zip, false, parser)));
-        full.add(Measurement.of(() -> run(zip, true, parser)));
+        baseline.add(Measurement.of(() -> run(zip, Stage.READ, parser)));
+        mapped.add(Measurement.of(() -> run(zip, Stage.MAP, parser)));
+        full.add(Measurement.of(() -> run(zip, Stage.ENCODE, parser)));
       }
       report(out, "read + check (baseline)", baseline);
+      report(out, "read + check + map", mapped);
       report(out, "read + check + map + encode JSON", full);
       double ratio =
           Measurement.median(rates(baseline, false)) / Measurement.median(rates(full, false));
@@ -120,8 +125,15 @@ public final class BenchConvertCommand implements Callable<Integer> {
         label, wall, cpu, 1e6 / cpu, peak >> 20);
   }
 
-  /** Reads every study of the ZIP; with mapping, maps it and encodes every resource. */
-  private void run(Path zip, boolean map, IParser parser) {
+  /** How far each study goes through the pipeline. */
+  private enum Stage {
+    READ,
+    MAP,
+    ENCODE
+  }
+
+  /** Reads every study of the ZIP and takes it through the pipeline up to the stage. */
+  private void run(Path zip, Stage stage, IParser parser) {
     Writer sink = Writer.nullWriter();
     int[] count = {0};
     new StudyReader()
@@ -131,11 +143,15 @@ public final class BenchConvertCommand implements Callable<Integer> {
               @Override
               public void study(String source, Study study, List<RecordProblem> warnings) {
                 count[0]++;
-                if (!map) {
+                if (stage == Stage.READ) {
+                  return;
+                }
+                TrialGraph graph = StudyMapper.map(study);
+                if (stage == Stage.MAP) {
                   return;
                 }
                 try {
-                  for (Resource resource : StudyMapper.map(study).resources()) {
+                  for (Resource resource : graph.resources()) {
                     parser.encodeResourceToWriter(resource, sink);
                   }
                 } catch (IOException e) {

@@ -1,6 +1,5 @@
 package org.trialfhir.cli;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +18,7 @@ import org.trialfhir.ctgov.RecordProblem;
 import org.trialfhir.ctgov.Study;
 import org.trialfhir.ctgov.StudyHandler;
 import org.trialfhir.ctgov.StudyReader;
+import org.trialfhir.mapping.Fhir;
 import org.trialfhir.mapping.StudyMapper;
 import org.trialfhir.mapping.TrialGraph;
 import picocli.CommandLine.Command;
@@ -66,7 +66,7 @@ public final class ConvertCommand implements Callable<Integer> {
     if (folder != null) {
       Files.createDirectories(folder);
     }
-    IParser parser = FhirContext.forR4Cached().newJsonParser().setPrettyPrint(pretty && !toStdout);
+    IParser parser = Fhir.context().newJsonParser().setPrettyPrint(pretty && !toStdout);
     Writer stdout = toStdout ? spec.commandLine().getOut() : null;
     Counts counts = new Counts();
     Set<String> written = new HashSet<>();

@@ -32,7 +32,24 @@ public enum LocalCode {
       c(
           "criteria-text",
           "Criteria text",
-          "Criteria text that is headed neither inclusion nor exclusion, verbatim.")),
+          "Criteria text that is headed neither inclusion nor exclusion, verbatim."),
+      c(
+          "condition",
+          "Condition",
+          "Having a condition (valueCodeableConcept: its MeSH, SNOMED CT and ICD-10-CM codings)."),
+      c(
+          "lab",
+          "Laboratory value",
+          "A laboratory result in a range (code also carries the test's LOINC codings; value in"
+              + " UCUM)."),
+      c("pregnancy", "Pregnancy", "Being pregnant (valueBoolean true)."),
+      c("breastfeeding", "Breastfeeding", "Breastfeeding (valueBoolean true)."),
+      c("ecog", "ECOG performance status", "ECOG performance status score in a range."),
+      c(
+          "other",
+          "Criterion not computable",
+          "A criterion the parser did not understand; valueCodeableConcept.text holds the sentence,"
+              + " and matching reports it as unknown.")),
   STUDY_DATE_KIND(
       "study-date-kind",
       "Kinds of study date recorded by ClinicalTrials.gov",

@@ -233,6 +233,18 @@ public enum TrialExtension {
       null,
       Part.required("method", Value.coding(LocalCode.CHARACTERISTIC_METHOD.id())),
       Part.optional("sentence", Value.of("string"))),
+  CRITERION_QUALIFIER(
+      "criterion-qualifier",
+      "Criterion qualifier",
+      "How a machine-derived condition criterion is to be read: resolved conditions count too"
+          + " (history), or the text qualifies the condition in a way codes cannot show"
+          + " (qualified, e.g. uncontrolled or severe), or any one of several conditions counts"
+          + " (anyOf).",
+      List.of("Group.characteristic"),
+      null,
+      Part.optional("history", Value.of("boolean")),
+      Part.optional("qualified", Value.of("boolean")),
+      Part.optional("anyOf", Value.of("boolean"))),
   AFFILIATION(
       "affiliation",
       "Affiliation",
