@@ -72,7 +72,25 @@ public enum LocalCode {
       c(
           "text-derived",
           "Derived from criteria text",
-          "Machine-derived from the free-text criteria; the source sentence is kept."));
+          "Machine-derived from the free-text criteria; the source sentence is kept.")),
+  MATCH_VERDICT(
+      "match-verdict",
+      "A study's eligibility verdict for one patient (ResearchStudy/$match)",
+      c("eligible", "Eligible", "Every criterion is met."),
+      c(
+          "possibly-eligible",
+          "Possibly eligible",
+          "No criterion is not met, and at least one is unknown."),
+      c("not-eligible", "Not eligible", "At least one criterion is not met.")),
+  CRITERION_OUTCOME(
+      "criterion-outcome",
+      "How one eligibility criterion turned out for one patient (ResearchStudy/$match)",
+      c("met", "Met", "The patient's data satisfy the criterion."),
+      c("not-met", "Not met", "The patient's data contradict the criterion."),
+      c(
+          "unknown",
+          "Unknown",
+          "The patient's data do not decide the criterion, or it is not computable."));
 
   /** One code with its display and definition. */
   public record Code(String code, String display, String definition) {}

@@ -250,7 +250,29 @@ public enum TrialExtension {
       "Affiliation",
       "The organisation a study official or investigator is affiliated with.",
       List.of("Practitioner"),
-      Value.reference("Organization"));
+      Value.reference("Organization")),
+  MATCH_VERDICT(
+      "match-verdict",
+      "Match verdict",
+      "ResearchStudy/$match: the study's eligibility verdict for the patient (Bundle.entry.search"
+          + " also carries the score).",
+      List.of("Bundle.entry.search"),
+      Value.coding(LocalCode.MATCH_VERDICT.id())),
+  MATCH_CRITERION(
+      "match-criterion",
+      "Match criterion",
+      "ResearchStudy/$match: one eligibility criterion of the study, its outcome for the patient,"
+          + " the verbatim sentence it comes from and the patient resource that decided it; one per"
+          + " criterion, in the order of the study's eligibility Group.",
+      List.of("Bundle.entry.search"),
+      null,
+      Part.required("outcome", Value.coding(LocalCode.CRITERION_OUTCOME.id())),
+      Part.required("kind", Value.coding(LocalCode.ELIGIBILITY_CHARACTERISTIC.id())),
+      Part.required("exclude", Value.of("boolean")),
+      Part.required("method", Value.coding(LocalCode.CHARACTERISTIC_METHOD.id())),
+      Part.required("sentence", Value.of("string")),
+      Part.optional("evidence", Value.reference("Resource")),
+      Part.optional("reason", Value.of("string")));
 
   /** The value of a simple extension or of one part of a complex one. */
   public record Value(String type, String valueSet, String targetType) {

@@ -69,7 +69,8 @@ final class CapabilityStatementInterceptor {
     cs.setDescription(
         "Read and search of ClinicalTrials.gov studies mapped to FHIR R4 (ResearchStudy, eligibility"
             + " Group, arm PlanDefinitions, site Locations, Organizations, Practitioners), and of the"
-            + " conformance resources that define them. Read-only; any search parameter, modifier or"
+            + " conformance resources that define them, and ResearchStudy/$match, which matches a"
+            + " patient's data to the studies' eligibility criteria. Read-only; any search parameter, modifier or"
             + " value the server cannot apply is a 400 unless the request says"
             + " 'Prefer: handling=lenient'.");
     cs.getFormat()
@@ -98,6 +99,17 @@ final class CapabilityStatementInterceptor {
     resource.setVersioning(ResourceVersionPolicy.NOVERSION);
     resource.setReadHistory(false);
     resource.setConditionalRead(ConditionalReadStatus.FULLSUPPORT);
+    if ("ResearchStudy".equals(type)) {
+      resource.getOperation().clear();
+      resource
+          .addOperation()
+          .setName("match")
+          .setDefinition(MatchOperation.DEFINITION)
+          .setDocumentation(
+              "POST a Parameters with the patient's data as a Bundle (patient) and optional"
+                  + " filters (status, near, phase, study-type, count): the studies the patient"
+                  + " might qualify for, best first, with every criterion's outcome.");
+    }
     if (profile != null) {
       resource.getSupportedProfile().clear();
       resource.addSupportedProfile(profile);

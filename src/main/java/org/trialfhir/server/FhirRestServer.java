@@ -68,7 +68,15 @@ final class FhirRestServer extends RestfulServer {
       Class<? extends Resource> resourceClass =
           (Class<? extends Resource>)
               getFhirContext().getResourceDefinition(type).getImplementingClass();
-      providers.add(new StoreResourceProvider(resourceClass, type, backend));
+      if (type.equals("ResearchStudy")) {
+        providers.add(
+            new ResearchStudyResourceProvider(
+                backend,
+                new MatchOperation(
+                    getFhirContext(), new TrialMatching(backend), java.time.Clock.systemUTC())));
+      } else {
+        providers.add(new StoreResourceProvider(resourceClass, type, backend));
+      }
     }
     for (String type : ConformanceCatalog.TYPES) {
       @SuppressWarnings("unchecked")

@@ -18,7 +18,7 @@ import org.trialfhir.search.InvalidSearchException;
  * Location, Organization, Practitioner). Thin: every search parameter goes to the search engine,
  * which applies it or refuses it (nothing is silently ignored); the results are fetched lazily.
  */
-public final class StoreResourceProvider implements IResourceProvider {
+public class StoreResourceProvider implements IResourceProvider {
   private final Class<? extends Resource> type;
   private final String typeName;
   private final SearchBackend backend;
