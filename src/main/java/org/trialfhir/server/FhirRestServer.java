@@ -33,9 +33,13 @@ final class FhirRestServer extends RestfulServer {
   private final transient ConformanceCatalog catalog;
   private final String publicBaseUrl;
 
-  FhirRestServer(FhirContext fhir, SearchBackend backend, String publicBaseUrl) {
+  private final transient TrialMatching matching;
+
+  FhirRestServer(
+      FhirContext fhir, SearchBackend backend, TrialMatching matching, String publicBaseUrl) {
     super(fhir);
     this.backend = backend;
+    this.matching = matching;
     this.catalog = ConformanceCatalog.published();
     this.publicBaseUrl = publicBaseUrl;
   }
@@ -72,8 +76,7 @@ final class FhirRestServer extends RestfulServer {
         providers.add(
             new ResearchStudyResourceProvider(
                 backend,
-                new MatchOperation(
-                    getFhirContext(), new TrialMatching(backend), java.time.Clock.systemUTC())));
+                new MatchOperation(getFhirContext(), matching, java.time.Clock.systemUTC())));
       } else {
         providers.add(new StoreResourceProvider(resourceClass, type, backend));
       }

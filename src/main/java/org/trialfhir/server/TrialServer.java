@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TrialFHIR HTTP server: the FHIR API at {@code /fhir} (HAPI's RestfulServer), {@code /health},
- * on embedded Jetty 12 with gzip, CORS and graceful shutdown. {@code trialfhir serve} and the
- * integration tests start it the same way.
+ * The TrialFHIR HTTP server: the FHIR API at {@code /fhir} (HAPI's RestfulServer), CDS Hooks at
+ * {@code /cds-services}, {@code /health}, on embedded Jetty 12 with gzip, CORS and graceful
+ * shutdown. {@code trialfhir serve} and the integration tests start it the same way.
  *
  * <pre>{@code
  * try (TrialServer server = new TrialServer(backend, TrialServer.Settings.local(0))) {
@@ -106,7 +106,9 @@ public final class TrialServer implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
     context.setContextPath("/");
     context.setErrorHandler(new OperationOutcomeErrorHandler(fhir));
-    FhirRestServer fhirServlet = new FhirRestServer(fhir, backend, settings.publicBaseUrl());
+    TrialMatching matching = new TrialMatching(backend);
+    FhirRestServer fhirServlet =
+        new FhirRestServer(fhir, backend, matching, settings.publicBaseUrl());
     ServletHolder fhirHolder = new ServletHolder("fhir", fhirServlet);
     fhirHolder.setInitOrder(1);
     context.addServlet(fhirHolder, FHIR_PATH + "/*");
@@ -117,6 +119,13 @@ public final class TrialServer implements AutoCloseable {
     context.addServlet(
         new ServletHolder("health", new HealthServlet(backend.store(), Instant.now())),
         HEALTH_PATH);
+    ServletHolder cds =
+        new ServletHolder(
+            "cds-hooks",
+            new CdsHooksServlet(
+                fhir, matching, java.time.Clock.systemUTC(), settings.publicBaseUrl()));
+    // "/cds-services/*" also maps "/cds-services" itself (discovery).
+    context.addServlet(cds, CdsHooksServlet.PATH + "/*");
     context.addServlet(new ServletHolder("other", new NotFoundServlet(fhir)), "/");
 
     server.setHandler(new GracefulHandler(crossOrigin(gzip(context))));
