@@ -1,5 +1,6 @@
 package org.trialfhir.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,13 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     long started = System.nanoTime();
-    SearchBackend backend = index == null ? EngineBackend.examples() : EngineBackend.open(index);
+    SearchBackend backend;
+    try {
+      backend = index == null ? EngineBackend.examples() : EngineBackend.open(index);
+    } catch (IOException e) {
+      err.println("cannot serve: " + e.getMessage());
+      return 1;
+    }
     TrialServer server =
         new TrialServer(
             backend,

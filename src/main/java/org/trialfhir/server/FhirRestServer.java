@@ -15,6 +15,9 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.MetadataResource;
@@ -103,6 +106,18 @@ final class FhirRestServer extends RestfulServer {
     registerInterceptor(new ResponseHighlighterInterceptor());
     OpenApiInterceptor openApi = new OpenApiInterceptor();
     registerInterceptor(openApi);
+  }
+
+  /**
+   * HEAD is answered as GET without a body (Jetty sends no content for HEAD), for searches too:
+   * HAPI binds HEAD to reads only.
+   */
+  @Override
+  protected void handleRequest(
+      RequestTypeEnum method, HttpServletRequest request, HttpServletResponse response)
+      throws ServletException, IOException {
+    super.handleRequest(
+        method == RequestTypeEnum.HEAD ? RequestTypeEnum.GET : method, request, response);
   }
 
   /**

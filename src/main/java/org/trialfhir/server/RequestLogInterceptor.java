@@ -57,7 +57,11 @@ final class RequestLogInterceptor {
       line.append('/').append(request.getId().getIdPart());
     }
     if (!request.getParameters().isEmpty()) {
-      line.append(" params=").append(new TreeSet<>(request.getParameters().keySet()));
+      TreeSet<String> names = new TreeSet<>();
+      for (String name : request.getParameters().keySet()) {
+        names.add(name.length() > 40 ? name.substring(0, 40) + "…" : name);
+      }
+      line.append(" params=").append(names);
     }
     line.append(" → ").append(status);
     Object entries = request.getUserData().get(ENTRIES);

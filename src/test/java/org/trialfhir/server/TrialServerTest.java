@@ -153,6 +153,17 @@ class TrialServerTest {
   }
 
   @Test
+  void headAnswersLikeGetWithoutABody() throws Exception {
+    for (String path :
+        List.of("/ResearchStudy/NCT05939167", "/ResearchStudy?_id=NCT05939167", "/metadata")) {
+      HttpResponse<byte[]> head = send("HEAD", base + path, null);
+      assertThat(head.statusCode()).as(path).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.headers().firstValue("ETag")).as(path).isPresent();
+    }
+  }
+
+  @Test
   void unknownIdIs404WithAnOutcome() throws Exception {
     HttpResponse<byte[]> response = get("/ResearchStudy/NCT99999999");
     assertThat(response.statusCode()).isEqualTo(404);
