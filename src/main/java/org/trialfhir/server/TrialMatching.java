@@ -325,12 +325,17 @@ final class TrialMatching {
     }
   }
 
+  /** As the matcher reads it: not refuted, and active (no clinical status: not abated). */
   private static boolean isActive(Condition condition) {
-    if (NOT_TRUE.contains(condition.getVerificationStatus().getCodingFirstRep().getCode())) {
+    String verification = condition.getVerificationStatus().getCodingFirstRep().getCode();
+    if (verification != null && NOT_TRUE.contains(verification)) {
       return false;
     }
+    if (!condition.hasClinicalStatus()) {
+      return !condition.hasAbatement();
+    }
     String clinical = condition.getClinicalStatus().getCodingFirstRep().getCode();
-    return clinical == null || ACTIVE.contains(clinical);
+    return clinical != null && ACTIVE.contains(clinical);
   }
 
   private static String conditionText(Condition condition) {

@@ -174,6 +174,18 @@ class MatchIT {
   }
 
   @Test
+  void conditionsWithoutStatusesCountAsActive() {
+    PatientBundles patient = PatientBundles.adultWithHiv("p10", "280");
+    org.hl7.fhir.r4.model.Condition hiv =
+        (org.hl7.fhir.r4.model.Condition) patient.bundle().getEntry().get(1).getResource();
+    hiv.setClinicalStatus(null);
+    hiv.setVerificationStatus(null);
+    Bundle result = match(ExampleServer.get().base, withPatient(patient.bundle()));
+    assertWellFormed(result);
+    assertThat(verdict(entryOf(result, "NCT05939167"))).isIn("eligible", "possibly-eligible");
+  }
+
+  @Test
   void statusFilterDefaultsToActiveAndIsApplied() {
     Parameters parameters = withPatient(PatientBundles.adultWithHiv("p3", "280").bundle());
     parameters.addParameter().setName("status").setValue(new CodeType("completed"));
