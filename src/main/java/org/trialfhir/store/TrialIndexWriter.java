@@ -234,7 +234,7 @@ public final class TrialIndexWriter implements Closeable {
         }
         java.util.Map<String, Location> locations = new java.util.HashMap<>();
         for (org.hl7.fhir.r4.model.Reference site : study.getSite()) {
-          Location location = load(searcher, site.getReference(), Location.class);
+          Location location = position(searcher, site.getReferenceElement().getIdPart());
           if (location != null) {
             locations.put(location.getIdPart(), location);
           }
@@ -250,6 +250,41 @@ public final class TrialIndexWriter implements Closeable {
           conflicted.size(),
           studyKeys.size());
     }
+  }
+
+  private static String idOf(org.apache.lucene.index.IndexReader reader, int doc)
+      throws IOException {
+    var leaves = reader.leaves();
+    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    var ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+    if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
+      throw new IllegalStateException("document without id");
+    }
+    return ids.lookupOrd(ids.ordValue()).utf8ToString();
+  }
+
+  /** The served Location's position alone (from its sites doc value), without parsing it. */
+  private static Location position(org.apache.lucene.search.IndexSearcher searcher, String id)
+      throws IOException {
+    org.apache.lucene.search.TopDocs hits =
+        searcher.search(
+            new org.apache.lucene.search.TermQuery(
+                new Term(IndexFields.KEY, IndexFields.key("Location", id))),
+            1);
+    if (hits.scoreDocs.length == 0) {
+      return null;
+    }
+    int doc = hits.scoreDocs[0].doc;
+    var leaves = searcher.getIndexReader().leaves();
+    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    Location location = new Location();
+    location.setId(id);
+    var sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+    if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
+      Sites.Site site = Sites.decode(sites.binaryValue()).get(0);
+      location.getPosition().setLatitude(site.latitude()).setLongitude(site.longitude());
+    }
+    return location;
   }
 
   private <T extends Resource> T load(
