@@ -206,8 +206,9 @@ final class IndexValues {
       // No restriction recorded: open to all sexes, so the study matches both values.
       f.token("eligible-sex", GENDER, "male");
       f.token("eligible-sex", GENDER, "female");
+      // For :missing the value is the restriction itself, which is absent here.
+      f.absent("eligible-sex");
     }
-    // Presence for :missing is the restriction itself, not the values written above.
   }
 
   private static String characteristicKind(Group.GroupCharacteristicComponent c) {

@@ -68,6 +68,35 @@ final class Corpus {
     }
   }
 
+  private static LuceneTrialStore shared;
+
+  /**
+   * One index of the corpus for the whole test run (built on first use into a temporary folder,
+   * closed and deleted when the JVM exits): the test classes that only read share it.
+   */
+  static synchronized LuceneTrialStore sharedStore() {
+    if (shared == null) {
+      try {
+        Path dir = java.nio.file.Files.createTempDirectory("trialfhir-corpus-index");
+        shared = index(dir);
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      shared.close();
+                      try {
+                        IndexDirectory.deleteTree(dir);
+                      } catch (IOException e) {
+                        // A temporary folder; the system cleans it.
+                      }
+                    }));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return shared;
+  }
+
   /** The studies by id. */
   static Map<String, ResearchStudy> studies() {
     Map<String, ResearchStudy> byId = new LinkedHashMap<>();

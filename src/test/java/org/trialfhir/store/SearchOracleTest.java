@@ -2,7 +2,6 @@ package org.trialfhir.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +23,8 @@ import org.hl7.fhir.r4.model.Range;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.trialfhir.mapping.TrialExtension;
 import org.trialfhir.mapping.TrialGraph;
 import org.trialfhir.search.InvalidSearchException;
@@ -46,7 +43,6 @@ class SearchOracleTest {
   private static final int QUERIES = 400;
   private static final long SEED = 20250601L;
 
-  @TempDir static Path dir;
   static LuceneTrialStore store;
   static Oracle oracle;
   private final QueryParser parser = new QueryParser();
@@ -58,17 +54,12 @@ class SearchOracleTest {
     long start = System.nanoTime();
     Corpus.graphs();
     long mapped = System.nanoTime();
-    store = Corpus.index(dir);
+    store = Corpus.sharedStore();
     long indexed = System.nanoTime();
     oracle = new Oracle(Corpus.NOW.toEpochMilli());
     System.out.printf(
         "oracle setup: mapped in %.1f s, indexed in %.1f s, oracle in %.1f s%n",
         (mapped - start) / 1e9, (indexed - mapped) / 1e9, (System.nanoTime() - indexed) / 1e9);
-  }
-
-  @AfterAll
-  static void close() {
-    store.close();
   }
 
   @Test
