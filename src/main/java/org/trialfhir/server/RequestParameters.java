@@ -70,10 +70,6 @@ final class RequestParameters {
     return values == null || values.length == 0 ? null : values[0];
   }
 
-  static String lower(String value) {
-    return value.toLowerCase(Locale.ROOT);
-  }
-
   private static String unquote(String value) {
     return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
         ? value.substring(1, value.length() - 1)

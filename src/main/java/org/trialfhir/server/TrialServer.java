@@ -1,11 +1,13 @@
 package org.trialfhir.server;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.net.InetSocketAddress;
+import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -113,9 +115,9 @@ public final class TrialServer implements AutoCloseable {
     fhirHolder.setInitOrder(1);
     context.addServlet(fhirHolder, FHIR_PATH + "/*");
     context.addFilter(
-        new org.eclipse.jetty.ee10.servlet.FilterHolder(new MalformedRequestFilter(fhir)),
+        new FilterHolder(new MalformedRequestFilter(fhir)),
         "/*",
-        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(
         new ServletHolder("health", new HealthServlet(backend.store(), Instant.now())),
         HEALTH_PATH);
@@ -175,11 +177,6 @@ public final class TrialServer implements AutoCloseable {
       host = "[" + host + "]";
     }
     return "http://" + host + ":" + port() + FHIR_PATH;
-  }
-
-  /** The socket address actually bound. */
-  public InetSocketAddress address() {
-    return new InetSocketAddress(settings.host(), port());
   }
 
   private static GzipHandler gzip(ServletContextHandler context) {

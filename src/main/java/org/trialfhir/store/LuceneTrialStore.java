@@ -203,9 +203,57 @@ public final class LuceneTrialStore implements TrialStore {
     }
   }
 
+  /** The matches of one page, before their resources are loaded. */
+  private record Page(Integer total, List<Integer> docs, Map<Integer, Double> distances) {}
+
   private SearchResult search(Generation g, SearchQuery query) throws IOException {
+    Page page = page(g.searcher, query);
+    StoredFields stored = g.searcher.storedFields();
+    List<SearchResult.Match> matches = new ArrayList<>(page.docs().size());
+    for (int doc : page.docs()) {
+      matches.add(new SearchResult.Match(load(stored, doc), page.distances().get(doc)));
+    }
+    List<Resource> included = includes(g, query, matches);
+    return new SearchResult(page.total(), matches, included);
+  }
+
+  /**
+   * A match without its resource: the id and, for a near search, the distance in km to the nearest
+   * site that satisfied it.
+   */
+  public record Hit(String id, Double distanceKm) {}
+
+  /**
+   * The ids of every match of a search, in result order, without loading any resource (the query's
+   * offset and count are ignored; includes are not resolved). For candidate lists (trial matching)
+   * and tools.
+   */
+  public List<Hit> searchIds(SearchQuery query) {
+    Generation g = acquire();
+    try {
+      int all = Math.max(1, g.reader.maxDoc());
+      Page page = page(g.searcher, query.withPage(0, all));
+      List<LeafReaderContext> leaves = g.reader.leaves();
+      List<Hit> hits = new ArrayList<>(page.docs().size());
+      for (int doc : page.docs()) {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+        String id =
+            ids != null && ids.advanceExact(doc - leaf.docBase)
+                ? ids.lookupOrd(ids.ordValue()).utf8ToString()
+                : null;
+        hits.add(new Hit(id, page.distances().get(doc)));
+      }
+      return hits;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      g.decRef();
+    }
+  }
+
+  private Page page(IndexSearcher searcher, SearchQuery query) throws IOException {
     QueryBuilder.Built built = new QueryBuilder(clock.millis()).build(query);
-    IndexSearcher searcher = g.searcher;
     boolean byDistance = query.sort().stream().anyMatch(k -> k.param().equals("near"));
     boolean wantTotal = query.total() != TotalMode.NONE;
     List<Integer> page = new ArrayList<>();
@@ -214,7 +262,8 @@ public final class LuceneTrialStore implements TrialStore {
     if (byDistance) {
       List<Row> rows = rows(searcher, built, query.sort());
       total = rows.size();
-      for (int i = query.offset(); i < rows.size() && i < query.offset() + query.count(); i++) {
+      long end = Math.min(rows.size(), (long) query.offset() + query.count());
+      for (int i = query.offset(); i < end; i++) {
         page.add(rows.get(i).doc);
         distances.put(rows.get(i).doc, rows.get(i).distance);
       }
@@ -222,8 +271,7 @@ public final class LuceneTrialStore implements TrialStore {
       total = wantTotal ? searcher.count(built.query()) : null;
     } else {
       long wanted = (long) query.offset() + query.count();
-      int numHits =
-          (int) Math.max(1, Math.min(wanted, Math.max(1, searcher.getIndexReader().maxDoc())));
+      int numHits = (int) Math.max(1, Math.min(wanted, searcher.getIndexReader().maxDoc()));
       TopFieldCollectorManager manager =
           new TopFieldCollectorManager(
               sort(query.sort()), numHits, null, wantTotal ? Integer.MAX_VALUE : 1000);
@@ -238,13 +286,7 @@ public final class LuceneTrialStore implements TrialStore {
         }
       }
     }
-    StoredFields stored = searcher.storedFields();
-    List<SearchResult.Match> matches = new ArrayList<>(page.size());
-    for (int doc : page) {
-      matches.add(new SearchResult.Match(load(stored, doc), distances.get(doc)));
-    }
-    List<Resource> included = includes(g, query, matches);
-    return new SearchResult(total, matches, included);
+    return new Page(total, page, distances);
   }
 
   /** A match of a distance-sorted search, with its distance and other sort values. */
