@@ -440,7 +440,13 @@ public final class FhirJsonEncoder {
     }
     switch (mode) {
       case ChildType.TEXT -> out.stringValue(text);
-      case ChildType.INTEGER, ChildType.LONG -> {
+      case ChildType.INTEGER -> {
+        if (!(value.getValue() instanceof Integer number)) {
+          throw Unsupported.INSTANCE;
+        }
+        out.intValue(number);
+      }
+      case ChildType.LONG -> {
         Object number = value.getValue();
         if (number == null) {
           throw Unsupported.INSTANCE;

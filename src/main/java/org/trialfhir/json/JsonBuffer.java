@@ -1,5 +1,8 @@
 package org.trialfhir.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,6 +22,10 @@ final class JsonBuffer {
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  /** Eight bytes of a byte array as one little-endian long. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Buffers that grew beyond this are not kept for the next document. */
   private static final int RETAINED_CAPACITY = 1 << 20;
@@ -109,7 +116,8 @@ final class JsonBuffer {
 
   /** Starts an object member: the separator, the quoted name and the colon. */
   void name(byte[] quotedName) {
-    ensure(quotedName.length + 2 * objects + 4);
+    int length = quotedName.length;
+    ensure(length + 2 * objects + 4);
     byte[] b = bytes;
     int p = pos;
     if (entries[depth]++ > 0) {
@@ -117,14 +125,15 @@ final class JsonBuffer {
     }
     if (pretty) {
       p = indent(b, p);
-      System.arraycopy(quotedName, 0, b, p, quotedName.length);
-      p += quotedName.length;
-      b[p++] = ':';
+    }
+    // Names are short: a plain loop beats System.arraycopy's call.
+    for (int i = 0; i < length; i++) {
+      b[p + i] = quotedName[i];
+    }
+    p += length;
+    b[p++] = ':';
+    if (pretty) {
       b[p++] = ' ';
-    } else {
-      System.arraycopy(quotedName, 0, b, p, quotedName.length);
-      p += quotedName.length;
-      b[p++] = ':';
     }
     pos = p;
   }
@@ -200,32 +209,127 @@ final class JsonBuffer {
     pos = p;
   }
 
-  /** A JSON string; a lone surrogate makes it {@link Unsupported} (HAPI's String would keep it). */
+  /** An integer, written without creating its text. */
+  void intValue(int value) {
+    beforeValue();
+    ensure(11);
+    byte[] b = bytes;
+    int p = pos;
+    long v = value;
+    if (v < 0) {
+      b[p++] = '-';
+      v = -v;
+    }
+    int digits = 1;
+    for (long rest = v / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    for (int i = p + digits - 1; i >= p; i--) {
+      b[i] = (byte) ('0' + (int) (v % 10));
+      v /= 10;
+    }
+    pos = p + digits;
+  }
+
+  /**
+   * A JSON string, escaped as Jackson escapes it. ASCII text (nearly all of it) is taken from the
+   * JDK's UTF-8 encoder, which copies a Latin-1 string's bytes in one go, and checked for
+   * characters to escape eight bytes at a time; other text is encoded character by character. A
+   * lone surrogate makes the string {@link Unsupported} (HAPI's String would keep it as is).
+   */
   void stringValue(String value) {
     beforeValue();
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length == value.length()) {
+      asciiString(value, utf8);
+    } else {
+      charString(value);
+    }
+  }
+
+  /**
+   * Text whose UTF-8 form is as long as itself: ASCII, except that the encoder turned any lone
+   * surrogate into '?', so each '?' is checked against the string.
+   */
+  private void asciiString(String value, byte[] text) {
+    int length = text.length;
+    int clean = cleanPrefix(text);
+    ensure(clean == length ? length + 2 : 6 * length + 2);
+    byte[] b = bytes;
+    int p = pos;
+    b[p++] = '"';
+    System.arraycopy(text, 0, b, p, clean);
+    p += clean;
+    for (int i = clean; i < length; i++) {
+      byte c = text[i];
+      if (c == '?' && value.charAt(i) != '?') {
+        throw Unsupported.INSTANCE;
+      }
+      p = asciiChar(b, p, c);
+    }
+    b[p++] = '"';
+    pos = p;
+  }
+
+  /** How many leading bytes of ASCII text need no escape and are no '?'. */
+  private static int cleanPrefix(byte[] text) {
+    int length = text.length;
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      if (needsEscape((long) LONGS.get(text, i))) {
+        break;
+      }
+    }
+    while (i < length && ESCAPES[text[i]] == 0 && text[i] != '?') {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Whether eight ASCII bytes hold a control character, a quote, a backslash or a '?' (the classic
+   * "has a byte less than n" and "has a zero byte" word tests, exact for bytes below 0x80).
+   */
+  private static boolean needsEscape(long word) {
+    long control = (word - 0x2020202020202020L) & ~word;
+    long quote = word ^ 0x2222222222222222L;
+    long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+    long question = word ^ 0x3F3F3F3F3F3F3F3FL;
+    long quotes = (quote - 0x0101010101010101L) & ~quote;
+    long backslashes = (backslash - 0x0101010101010101L) & ~backslash;
+    long questions = (question - 0x0101010101010101L) & ~question;
+    return ((control | quotes | backslashes | questions) & 0x8080808080808080L) != 0;
+  }
+
+  private static int asciiChar(byte[] b, int p, int c) {
+    int escape = ESCAPES[c];
+    if (escape == 0) {
+      b[p++] = (byte) c;
+    } else {
+      b[p++] = '\\';
+      if (escape > 0) {
+        b[p++] = (byte) escape;
+      } else {
+        b[p++] = 'u';
+        b[p++] = '0';
+        b[p++] = '0';
+        b[p++] = HEX[c >> 4];
+        b[p++] = HEX[c & 0xF];
+      }
+    }
+    return p;
+  }
+
+  private void charString(String value) {
     int length = value.length();
     ensure(6 * length + 2);
     byte[] b = bytes;
     int p = pos;
     b[p++] = '"';
-    int[] escapes = ESCAPES;
     for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
       if (c < 0x80) {
-        int escape = escapes[c];
-        if (escape == 0) {
-          b[p++] = (byte) c;
-        } else if (escape > 0) {
-          b[p++] = '\\';
-          b[p++] = (byte) escape;
-        } else {
-          b[p++] = '\\';
-          b[p++] = 'u';
-          b[p++] = '0';
-          b[p++] = '0';
-          b[p++] = HEX[c >> 4];
-          b[p++] = HEX[c & 0xF];
-        }
+        p = asciiChar(b, p, c);
       } else if (c < 0x800) {
         b[p++] = (byte) (0xC0 | (c >> 6));
         b[p++] = (byte) (0x80 | (c & 0x3F));

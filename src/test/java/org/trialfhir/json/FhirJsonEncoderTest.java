@@ -212,6 +212,9 @@ class FhirJsonEncoderTest {
         .addComponent()
         .setValue(new Quantity().setValue(new BigDecimal("12345678901234567890.123456789")));
     observation.addComponent().setValue(new IntegerType(-42));
+    observation.addComponent().setValue(new IntegerType(0));
+    observation.addComponent().setValue(new IntegerType(Integer.MIN_VALUE));
+    observation.addComponent().setValue(new IntegerType(Integer.MAX_VALUE));
     observation.addComponent().setValue(new BooleanType(false));
     observation.addReferenceRange().setLow(new Quantity().setValueElement(new DecimalType("3")));
     assertEncodedWithoutFallback(observation);
@@ -264,9 +267,21 @@ class FhirJsonEncoderTest {
   }
 
   @Test
+  void questionMarksAndEveryEscapeInLongAndShortStrings() throws IOException {
+    Organization organization = new Organization().setName("Why? \"Because\" \\ 12345678?");
+    organization.addAlias("????????????????");
+    organization.addAlias("a?b");
+    organization.addAlias("0123456789abcdef\u0001 0123456789abcdef\"0123456789abcdef\\");
+    organization.addAlias("https://example.org/search?q=a&b=c");
+    assertEncodedWithoutFallback(organization);
+  }
+
+  @Test
   void aLoneSurrogateFallsBack() throws IOException {
-    Organization organization = new Organization().setName("broken \ud83e text");
-    assertFallsBack(organization);
+    assertFallsBack(new Organization().setName("broken \ud83e text"));
+    assertFallsBack(new Organization().setName("\udc00"));
+    assertFallsBack(new Organization().setName("Zürich \ud83e"));
+    assertFallsBack(new Organization().setName("low first \udd2c\ud83e?"));
   }
 
   // ----------------------------------------------------------------------------------------------
