@@ -17,12 +17,14 @@ import org.trialfhir.ctgov.RecordProblem;
 import org.trialfhir.ctgov.Study;
 import org.trialfhir.ctgov.StudyHandler;
 import org.trialfhir.ctgov.StudyReader;
+import org.trialfhir.json.FhirJsonEncoder;
 import org.trialfhir.mapping.Fhir;
 import org.trialfhir.mapping.StudyMapper;
 import org.trialfhir.mapping.TrialGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -58,6 +60,15 @@ public final class BenchConvertCommand implements Callable<Integer> {
   Path templates;
 
   @Option(
+      names = "--encoder",
+      defaultValue = "trialfhir",
+      paramLabel = "trialfhir|hapi",
+      description =
+          "JSON encoder of the encode stage: trialfhir (FhirJsonEncoder, what convert uses) or hapi"
+              + " (HAPI's JsonParser, the reference); default ${DEFAULT-VALUE}.")
+  String encoder;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "Generator seed (default ${DEFAULT-VALUE}).")
@@ -68,6 +79,14 @@ public final class BenchConvertCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    boolean hapi =
+        switch (encoder) {
+          case "trialfhir" -> false;
+          case "hapi" -> true;
+          default ->
+              throw new ParameterException(
+                  spec.commandLine(), "--encoder must be trialfhir or hapi, not " + encoder);
+        };
     Path zip = Files.createTempFile("trialfhir-bench-", ".zip");
     try {
       CorpusGenerator generator =
@@ -76,26 +95,34 @@ public final class BenchConvertCommand implements Callable<Integer> {
         generator.writeZip(studies, stream);
       }
       out.printf(
-          "bench convert: %,d studies (%,d MB zip) from %s, %d rounds, %s, %d cores, max heap %,d MB, %s%n",
+          "bench convert: %,d studies (%,d MB zip) from %s, %d rounds, %s encoder, %s, %d cores, max heap %,d MB, %s%n",
           studies,
           Files.size(zip) >> 20,
           templates,
           rounds,
+          encoder,
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20,
           LocalDate.now());
+      FhirJsonEncoder fast = new FhirJsonEncoder(Fhir.context());
       IParser parser = Fhir.context().newJsonParser();
+      Writer chars = Writer.nullWriter();
+      OutputStream bytes = OutputStream.nullOutputStream();
+      ResourceSink sink =
+          hapi
+              ? resource -> parser.encodeResourceToWriter(resource, chars)
+              : resource -> fast.encode(resource, bytes);
       for (Stage stage : Stage.values()) {
-        run(zip, stage, parser); // warm-up
+        run(zip, stage, sink); // warm-up
       }
       List<Measurement> baseline = new ArrayList<>();
       List<Measurement> mapped = new ArrayList<>();
       List<Measurement> full = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
-        baseline.add(Measurement.of(() -> run(zip, Stage.READ, parser)));
-        mapped.add(Measurement.of(() -> run(zip, Stage.MAP, parser)));
-        full.add(Measurement.of(() -> run(zip, Stage.ENCODE, parser)));
+        baseline.add(Measurement.of(() -> run(zip, Stage.READ, sink)));
+        mapped.add(Measurement.of(() -> run(zip, Stage.MAP, sink)));
+        full.add(Measurement.of(() -> run(zip, Stage.ENCODE, sink)));
       }
       report(out, "read + check (baseline)", baseline);
       report(out, "read + check + map", mapped);
@@ -103,6 +130,9 @@ public final class BenchConvertCommand implements Callable<Integer> {
       double ratio =
           Measurement.median(rates(baseline, false)) / Measurement.median(rates(full, false));
       out.printf("full pipeline costs %.2fx the baseline (median wall rates)%n", ratio);
+      if (!hapi) {
+        out.printf("resources encoded by HAPI's parser instead: %,d%n", fast.fallbackCount());
+      }
       out.flush();
       return 0;
     } finally {
@@ -125,6 +155,12 @@ public final class BenchConvertCommand implements Callable<Integer> {
         label, wall, cpu, 1e6 / cpu, peak >> 20);
   }
 
+  /** Encodes one resource and throws the JSON away. */
+  @FunctionalInterface
+  private interface ResourceSink {
+    void encode(Resource resource) throws IOException;
+  }
+
   /** How far each study goes through the pipeline. */
   private enum Stage {
     READ,
@@ -133,8 +169,7 @@ public final class BenchConvertCommand implements Callable<Integer> {
   }
 
   /** Reads every study of the ZIP and takes it through the pipeline up to the stage. */
-  private void run(Path zip, Stage stage, IParser parser) {
-    Writer sink = Writer.nullWriter();
+  private void run(Path zip, Stage stage, ResourceSink sink) {
     int[] count = {0};
     new StudyReader()
         .read(
@@ -152,7 +187,7 @@ public final class BenchConvertCommand implements Callable<Integer> {
                 }
                 try {
                   for (Resource resource : graph.resources()) {
-                    parser.encodeResourceToWriter(resource, sink);
+                    sink.encode(resource);
                   }
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);

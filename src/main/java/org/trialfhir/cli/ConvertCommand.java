@@ -1,11 +1,9 @@
 package org.trialfhir.cli;
 
-import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +16,7 @@ import org.trialfhir.ctgov.RecordProblem;
 import org.trialfhir.ctgov.Study;
 import org.trialfhir.ctgov.StudyHandler;
 import org.trialfhir.ctgov.StudyReader;
+import org.trialfhir.json.FhirJsonEncoder;
 import org.trialfhir.mapping.Fhir;
 import org.trialfhir.mapping.StudyMapper;
 import org.trialfhir.mapping.TrialGraph;
@@ -66,7 +65,9 @@ public final class ConvertCommand implements Callable<Integer> {
     if (folder != null) {
       Files.createDirectories(folder);
     }
-    IParser parser = Fhir.context().newJsonParser().setPrettyPrint(pretty && !toStdout);
+    // Byte for byte what HAPI's JSON parser writes, compact or pretty, at a fraction of the cost.
+    FhirJsonEncoder encoder =
+        new FhirJsonEncoder(Fhir.context()).withPrettyPrint(pretty && !toStdout);
     Writer stdout = toStdout ? spec.commandLine().getOut() : null;
     Counts counts = new Counts();
     Set<String> written = new HashSet<>();
@@ -93,7 +94,7 @@ public final class ConvertCommand implements Callable<Integer> {
                 try {
                   if (toStdout) {
                     for (Resource resource : graph.resources()) {
-                      stdout.write(parser.encodeResourceToString(resource));
+                      encoder.encode(resource, stdout);
                       stdout.write('\n');
                     }
                   } else {
@@ -109,7 +110,7 @@ public final class ConvertCommand implements Callable<Integer> {
                     }
                     writeAtomically(
                         folder.resolve(study.nctId() + ".json"),
-                        parser.encodeResourceToString(graph.toBundle()));
+                        encoder.encodeUtf8(graph.toBundle()));
                   }
                   counts.converted++;
                 } catch (IOException e) {
@@ -142,9 +143,9 @@ public final class ConvertCommand implements Callable<Integer> {
   }
 
   /** Writes through a temporary file, so a reader never sees half a Bundle. */
-  private static void writeAtomically(Path target, String content) throws IOException {
+  private static void writeAtomically(Path target, byte[] content) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.writeString(temp, content, StandardCharsets.UTF_8);
+    Files.write(temp, content);
     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -11,6 +11,17 @@ import java.util.HexFormat;
  * organisations) from a normalised key, so that the same hospital in many studies is one resource.
  */
 public final class Ids {
+  /** One digest per thread: looking the algorithm up for every id cost more than hashing. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+            }
+          });
+
   private Ids() {}
 
   public static String eligibilityGroup(String nctId) {
@@ -54,19 +65,45 @@ public final class Ids {
 
   /**
    * Lower case, accents folded, every run of characters other than letters and digits made one
-   * space, trimmed. A plain loop: this runs five times per site of every study.
+   * space, trimmed. A plain loop: this runs five times per site of every study, and ASCII text
+   * (nearly all of it) takes a byte loop that gives what the Unicode path gives.
    */
   static String norm(String text) {
     if (text == null) {
       return "";
     }
-    String folded = text;
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) >= 0x80) {
-        folded = Normalizer.normalize(text, Normalizer.Form.NFKD);
-        break;
+        return normUnicode(Normalizer.normalize(text, Normalizer.Form.NFKD));
       }
     }
+    return normAscii(text);
+  }
+
+  /** {@link #norm} of ASCII text: ASCII has no marks and no letters or digits beyond these. */
+  static String normAscii(String text) {
+    byte[] out = new byte[text.length()];
+    int length = 0;
+    boolean gap = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+        gap = true;
+        continue;
+      }
+      if (gap && length > 0) {
+        out[length++] = ' ';
+      }
+      gap = false;
+      out[length++] = (byte) c;
+    }
+    return new String(out, 0, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@link #norm} of text already decomposed (NFKD), by Unicode character properties. */
+  static String normUnicode(String folded) {
     StringBuilder out = new StringBuilder(folded.length());
     boolean gap = false;
     for (int i = 0; i < folded.length(); ) {
@@ -95,12 +132,8 @@ public final class Ids {
   }
 
   private static String hash(String key) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    MessageDigest sha256 = SHA_256.get();
+    byte[] digest = sha256.digest(key.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 8);
   }
 }
