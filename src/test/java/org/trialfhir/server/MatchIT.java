@@ -265,6 +265,27 @@ class MatchIT {
               assertThat(op.getName()).isEqualTo("match");
               assertThat(op.getDefinition()).isEqualTo(MatchOperation.DEFINITION);
             });
+    // The definition is served, valid, and declares every parameter the operation reads.
+    org.hl7.fhir.r4.model.OperationDefinition definition =
+        ExampleServer.get()
+            .client()
+            .read()
+            .resource(org.hl7.fhir.r4.model.OperationDefinition.class)
+            .withId("ResearchStudy-match")
+            .execute();
+    assertThat(definition.getUrl()).isEqualTo(MatchOperation.DEFINITION);
+    assertThat(definition.getCode()).isEqualTo("match");
+    assertThat(definition.getParameter())
+        .extracting(
+            org.hl7.fhir.r4.model.OperationDefinition.OperationDefinitionParameterComponent
+                ::getName)
+        .containsExactlyInAnyOrder(
+            "patient", "status", "near", "phase", "study-type", "count", "return");
+    assertThat(
+            SharedValidator.get().validate(definition).stream()
+                .filter(ValidationIssue::isError)
+                .toList())
+        .isEmpty();
   }
 
   private static HttpResponse<String> post(String body, String contentType) throws Exception {
