@@ -86,8 +86,7 @@ final class FhirRestServer extends RestfulServer {
     registerInterceptor(new ErrorInterceptor());
     registerInterceptor(new JettyCompresses());
     registerInterceptor(
-        new RequestValidationInterceptor(
-            getFhirContext(), Set.copyOf(backend.resourceTypes())));
+        new RequestValidationInterceptor(getFhirContext(), Set.copyOf(backend.resourceTypes())));
     registerInterceptor(new SearchEntries());
     registerInterceptor(
         new ConditionalRequestInterceptor(() -> backend.store().version(), softwareVersion()));

@@ -30,7 +30,6 @@ final class SearchEntries {
 
   private record Entry(SearchEntryMode mode, Double distanceKm) {}
 
-
   static void record(
       RequestDetails request, IBaseResource resource, SearchEntryMode mode, Double distanceKm) {
     if (request == null) {
