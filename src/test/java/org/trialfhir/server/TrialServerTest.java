@@ -518,7 +518,12 @@ class TrialServerTest {
   void openApiAndSwaggerUi() throws Exception {
     HttpResponse<byte[]> apiDocs = get("/api-docs");
     assertThat(apiDocs.statusCode()).isEqualTo(200);
-    assertThat(text(apiDocs)).contains("openapi").contains("/ResearchStudy");
+    // the search parameters come from the completed CapabilityStatement
+    assertThat(text(apiDocs))
+        .contains("openapi")
+        .contains("/ResearchStudy")
+        .contains("name: eligible-age")
+        .contains("name: site-status");
     assertThat(get("/swagger-ui/").statusCode()).isEqualTo(200);
   }
 
