@@ -116,6 +116,20 @@ class LuceneTrialStoreTest {
   }
 
   @Test
+  void whatAReadReturnsIsTheCallersToChange() {
+    String id = id(graphs.get(0).researchStudy());
+    ResearchStudy first = (ResearchStudy) store.read("ResearchStudy", id).orElseThrow();
+    String title = first.getTitle();
+    first.setTitle("changed by a caller");
+    first.getSiteFirstRep().setResource(new Location());
+    ResearchStudy second = (ResearchStudy) store.read("ResearchStudy", id).orElseThrow();
+    assertThat(second.getTitle()).isEqualTo(title);
+    assertThat(second).isNotSameAs(first);
+    SearchResult page = store.search(query("ResearchStudy", "_id=" + id));
+    assertThat(((ResearchStudy) page.matches().get(0).resource()).getTitle()).isEqualTo(title);
+  }
+
+  @Test
   void statusAndItsSystemAndNot() {
     ResearchStudy completed =
         study(g -> g.researchStudy().getStatus() == ResearchStudy.ResearchStudyStatus.COMPLETED);
