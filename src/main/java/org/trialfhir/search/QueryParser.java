@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * value, an unsupported {@code _} parameter or an unsupported include throws {@link
  * InvalidSearchException} naming it. Lenient parsing ({@code Prefer: handling=lenient}) skips
  * unknown parameters and modifiers and caps {@code _count}, reporting each in {@link
- * Parsed#ignored()}; malformed values are errors either way.
+ * Parsed#ignored()}; malformed values are errors either way. A parameter with an empty value
+ * ({@code status=}) is ignored in both modes, and reported there too.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -197,7 +198,9 @@ public final class QueryParser {
       }
       for (String raw : values) {
         if (raw == null || raw.isEmpty()) {
-          unsupported(lenient, ignored, name, "Empty value for " + name);
+          // FHIR servers ignore a parameter without a value (forms send them); say so, strict
+          // or not.
+          ignored.add("Parameter " + SearchValues.abbreviate(name) + " has no value (ignored)");
           continue;
         }
         List<String> alternatives = SearchValues.splitOr(name, raw);

@@ -3,8 +3,10 @@ package org.trialfhir.server;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
@@ -16,6 +18,7 @@ import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.trialfhir.mapping.Canonical;
 import org.trialfhir.search.IncludeSpec;
+import org.trialfhir.search.ParamType;
 import org.trialfhir.search.SearchParam;
 
 /**
@@ -32,16 +35,16 @@ final class CapabilityStatementInterceptor {
   /** R4 core parameters of every conformance resource type we serve. */
   private static final List<SearchParam> CONFORMANCE_PARAMETERS =
       List.of(
-          core("_id", "Resource-id", org.trialfhir.search.ParamType.TOKEN, "The resource id"),
+          core("_id", "Resource-id", ParamType.TOKEN, "The resource id"),
           core(
               "url",
               "conformance-url",
-              org.trialfhir.search.ParamType.URI,
+              ParamType.URI,
               "The canonical URL (exact; url|version also matches the version)"),
           core(
               "name",
               "conformance-name",
-              org.trialfhir.search.ParamType.STRING,
+              ParamType.STRING,
               "The computer-friendly name (case-insensitive prefix; :exact, :contains)"));
 
   private final SearchBackend backend;
@@ -76,7 +79,7 @@ final class CapabilityStatementInterceptor {
     cs.getFormat()
         .removeIf(
             format -> format.getValue().contains("turtle") || format.getValue().equals("ttl"));
-    Map<String, String> profiles = new java.util.HashMap<>();
+    Map<String, String> profiles = new HashMap<>();
     for (StructureDefinition profile : catalog.resourceProfiles()) {
       profiles.put(profile.getType(), profile.getUrl());
     }
@@ -149,7 +152,7 @@ final class CapabilityStatementInterceptor {
         "http://hl7.org/fhir/SearchParameter/" + id,
         null,
         description,
-        java.util.Set.of(),
+        Set.of(),
         false,
         List.of());
   }

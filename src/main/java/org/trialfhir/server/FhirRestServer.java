@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -97,9 +98,8 @@ final class FhirRestServer extends RestfulServer {
     registerInterceptor(new ErrorInterceptor());
     registerInterceptor(new JettyCompresses());
     registerInterceptor(
-        new RequestValidationInterceptor(
-            getFhirContext(), java.util.Set.copyOf(backend.resourceTypes())));
-    registerInterceptor(SearchEntries.interceptor());
+        new RequestValidationInterceptor(getFhirContext(), Set.copyOf(backend.resourceTypes())));
+    registerInterceptor(new SearchEntries());
     registerInterceptor(
         new ConditionalRequestInterceptor(() -> backend.store().version(), softwareVersion()));
     registerInterceptor(new CapabilityStatementInterceptor(backend, catalog, softwareVersion()));

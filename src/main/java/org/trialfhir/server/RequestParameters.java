@@ -5,7 +5,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,10 +67,6 @@ final class RequestParameters {
   static String single(RequestDetails request, String name) {
     String[] values = request.getParameters().get(name);
     return values == null || values.length == 0 ? null : values[0];
-  }
-
-  static String lower(String value) {
-    return value.toLowerCase(Locale.ROOT);
   }
 
   private static String unquote(String value) {

@@ -30,12 +30,6 @@ final class SearchEntries {
 
   private record Entry(SearchEntryMode mode, Double distanceKm) {}
 
-  private SearchEntries() {}
-
-  static SearchEntries interceptor() {
-    return new SearchEntries();
-  }
-
   static void record(
       RequestDetails request, IBaseResource resource, SearchEntryMode mode, Double distanceKm) {
     if (request == null) {

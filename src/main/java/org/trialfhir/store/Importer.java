@@ -20,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -140,16 +141,32 @@ public final class Importer {
       } catch (Stop stop) {
         // A worker failed or we were interrupted: fall through to stop the workers.
       } finally {
+        // Stop the workers and wait for them, whatever happened; an interrupt on the way counts as
+        // a failure of the import (reported once they are done).
+        boolean interrupted = false;
         for (int i = 0; i < workers.size(); i++) {
-          // Workers may have stopped after a fatal error; never block on a full queue then.
-          while (!queue.offer(poison, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            if (workers.stream().noneMatch(Thread::isAlive)) {
-              break;
+          while (true) {
+            try {
+              if (queue.offer(poison, 50, TimeUnit.MILLISECONDS)
+                  || workers.stream().noneMatch(Thread::isAlive)) {
+                break;
+              }
+            } catch (InterruptedException e) {
+              interrupted = true;
             }
           }
         }
         for (Thread worker : workers) {
-          worker.join();
+          while (worker.isAlive()) {
+            try {
+              worker.join();
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+        }
+        if (interrupted) {
+          fatal.compareAndSet(null, new InterruptedException("import interrupted"));
         }
       }
       Throwable failure = fatal.get();
@@ -196,7 +213,7 @@ public final class Importer {
 
   private static void put(BlockingQueue<Work> queue, Work work, AtomicReference<Throwable> fatal) {
     try {
-      while (!queue.offer(work, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      while (!queue.offer(work, 100, TimeUnit.MILLISECONDS)) {
         if (fatal.get() != null) {
           throw new Stop();
         }

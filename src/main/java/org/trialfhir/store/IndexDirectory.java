@@ -143,6 +143,9 @@ public final class IndexDirectory {
     FileLock lock;
     try {
       lock = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      // This JVM already holds it.
+      lock = null;
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

@@ -187,6 +187,11 @@ final class IndexFields {
     }
   }
 
+  /** Marks a parameter as having no value, whatever was written for it (for :missing). */
+  void absent(String param) {
+    present.remove(param);
+  }
+
   /** Marks a parameter as having a value even though no field was written for it. */
   void present(String param) {
     present.add(param);

@@ -78,7 +78,7 @@ final class IndexValues {
   static IndexFields fields(Resource resource, Group eligibility, Map<String, Location> locations) {
     IndexFields f = new IndexFields(resource.fhirType(), resource.getIdPart());
     f.token("_id", null, resource.getIdPart());
-    if (resource.getMeta().hasLastUpdated()) {
+    if (resource.hasMeta() && resource.getMeta().hasLastUpdated()) {
       date(f, "_lastUpdated", resource.getMeta().getLastUpdatedElement());
       f.sortLong("_lastUpdated", resource.getMeta().getLastUpdated().getTime());
     }
@@ -116,10 +116,16 @@ final class IndexValues {
     rs.getKeyword().forEach(c -> concept(f, "keyword", c));
     rs.getLocation().forEach(c -> concept(f, "location", c));
     rs.getPartOf().forEach(r -> reference(f, "partof", r));
-    reference(f, "principalinvestigator", rs.getPrincipalInvestigator());
+    // has…() first: HAPI's getters create empty elements, and indexing must not change the
+    // resource.
+    if (rs.hasPrincipalInvestigator()) {
+      reference(f, "principalinvestigator", rs.getPrincipalInvestigator());
+    }
     rs.getProtocol().forEach(r -> reference(f, "protocol", r));
     rs.getSite().forEach(r -> reference(f, "site", r));
-    reference(f, "sponsor", rs.getSponsor());
+    if (rs.hasSponsor()) {
+      reference(f, "sponsor", rs.getSponsor());
+    }
     if (rs.hasStatus()) {
       code(f, "status", rs.getStatusElement());
     }
@@ -200,11 +206,15 @@ final class IndexValues {
       // No restriction recorded: open to all sexes, so the study matches both values.
       f.token("eligible-sex", GENDER, "male");
       f.token("eligible-sex", GENDER, "female");
+      // For :missing the value is the restriction itself, which is absent here.
+      f.absent("eligible-sex");
     }
-    // Presence for :missing is the restriction itself, not the values written above.
   }
 
   private static String characteristicKind(Group.GroupCharacteristicComponent c) {
+    if (!c.hasCode()) {
+      return null;
+    }
     for (Coding coding : c.getCode().getCoding()) {
       if (LocalCode.ELIGIBILITY_CHARACTERISTIC.system().equals(coding.getSystem())) {
         return coding.getCode();
@@ -350,7 +360,9 @@ final class IndexValues {
       code(f, "type", g.getTypeElement());
     }
     for (Group.GroupCharacteristicComponent c : g.getCharacteristic()) {
-      concept(f, "characteristic", c.getCode());
+      if (c.hasCode()) {
+        concept(f, "characteristic", c.getCode());
+      }
       if (c.hasExclude()) {
         f.token("exclude", null, Boolean.toString(c.getExclude()));
       }

@@ -1,6 +1,8 @@
 package org.trialfhir.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,18 @@ import org.trialfhir.search.TrialStore;
 public final class LuceneTrialStore implements TrialStore {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneTrialStore.class);
   private static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
+
+  /**
+   * The system property that sizes the cache of parsed resources, in characters of their JSON
+   * (default 32,000,000, about 100 to 200 MB of heap; 0 turns it off). A hit costs a copy of the
+   * resource instead of parsing its JSON, which is about 15 times cheaper.
+   */
+  public static final String CACHE_PROPERTY = "trialfhir.store.cache-chars";
+
+  private static final long DEFAULT_CACHE_CHARS = 32_000_000;
+
+  /** A parsed resource and the length of the JSON it came from (its weight in the cache). */
+  private record Parsed(Resource resource, int chars) {}
 
   private final IndexDirectory folder;
   private final Clock clock;
@@ -183,7 +197,7 @@ public final class LuceneTrialStore implements TrialStore {
       if (top.scoreDocs.length == 0) {
         return Optional.empty();
       }
-      return Optional.of(load(g.searcher.storedFields(), top.scoreDocs[0].doc));
+      return Optional.of(g.load(g.searcher.storedFields(), top.scoreDocs[0].doc));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -203,9 +217,60 @@ public final class LuceneTrialStore implements TrialStore {
     }
   }
 
+  /** Past this many matches a page is deep: the matches are counted before they are sorted. */
+  private static final int DEEP_PAGE = 10_000;
+
+  /** The matches of one page, before their resources are loaded. */
+  private record Page(Integer total, List<Integer> docs, Map<Integer, Double> distances) {}
+
   private SearchResult search(Generation g, SearchQuery query) throws IOException {
+    Page page = page(g.searcher, query);
+    StoredFields stored = g.searcher.storedFields();
+    List<SearchResult.Match> matches = new ArrayList<>(page.docs().size());
+    for (int doc : page.docs()) {
+      matches.add(new SearchResult.Match(g.load(stored, doc), page.distances().get(doc)));
+    }
+    List<Resource> included = includes(g, query, matches);
+    return new SearchResult(page.total(), matches, included);
+  }
+
+  /**
+   * A match without its resource: the id and, for a near search, the distance in km to the nearest
+   * site that satisfied it.
+   */
+  public record Hit(String id, Double distanceKm) {}
+
+  /**
+   * The ids of every match of a search, in result order, without loading any resource (the query's
+   * offset and count are ignored; includes are not resolved). For candidate lists (trial matching)
+   * and tools.
+   */
+  public List<Hit> searchIds(SearchQuery query) {
+    Generation g = acquire();
+    try {
+      int all = Math.max(1, g.reader.maxDoc());
+      Page page = page(g.searcher, query.withPage(0, all));
+      List<LeafReaderContext> leaves = g.reader.leaves();
+      List<Hit> hits = new ArrayList<>(page.docs().size());
+      for (int doc : page.docs()) {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+        String id =
+            ids != null && ids.advanceExact(doc - leaf.docBase)
+                ? ids.lookupOrd(ids.ordValue()).utf8ToString()
+                : null;
+        hits.add(new Hit(id, page.distances().get(doc)));
+      }
+      return hits;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      g.decRef();
+    }
+  }
+
+  private Page page(IndexSearcher searcher, SearchQuery query) throws IOException {
     QueryBuilder.Built built = new QueryBuilder(clock.millis()).build(query);
-    IndexSearcher searcher = g.searcher;
     boolean byDistance = query.sort().stream().anyMatch(k -> k.param().equals("near"));
     boolean wantTotal = query.total() != TotalMode.NONE;
     List<Integer> page = new ArrayList<>();
@@ -214,7 +279,8 @@ public final class LuceneTrialStore implements TrialStore {
     if (byDistance) {
       List<Row> rows = rows(searcher, built, query.sort());
       total = rows.size();
-      for (int i = query.offset(); i < rows.size() && i < query.offset() + query.count(); i++) {
+      long end = Math.min(rows.size(), (long) query.offset() + query.count());
+      for (int i = query.offset(); i < end; i++) {
         page.add(rows.get(i).doc);
         distances.put(rows.get(i).doc, rows.get(i).distance);
       }
@@ -222,8 +288,16 @@ public final class LuceneTrialStore implements TrialStore {
       total = wantTotal ? searcher.count(built.query()) : null;
     } else {
       long wanted = (long) query.offset() + query.count();
-      int numHits =
-          (int) Math.max(1, Math.min(wanted, Math.max(1, searcher.getIndexReader().maxDoc())));
+      if (wanted > DEEP_PAGE) {
+        // A deep page: the collector's queue is as long as offset + count, so bound it by the
+        // number of matches first (counting is cheap), and answer past the end at once.
+        int matches = searcher.count(built.query());
+        if (query.offset() >= matches) {
+          return new Page(wantTotal ? matches : null, page, distances);
+        }
+        wanted = Math.min(wanted, matches);
+      }
+      int numHits = (int) Math.max(1, Math.min(wanted, searcher.getIndexReader().maxDoc()));
       TopFieldCollectorManager manager =
           new TopFieldCollectorManager(
               sort(query.sort()), numHits, null, wantTotal ? Integer.MAX_VALUE : 1000);
@@ -238,13 +312,7 @@ public final class LuceneTrialStore implements TrialStore {
         }
       }
     }
-    StoredFields stored = searcher.storedFields();
-    List<SearchResult.Match> matches = new ArrayList<>(page.size());
-    for (int doc : page) {
-      matches.add(new SearchResult.Match(load(stored, doc), distances.get(doc)));
-    }
-    List<Resource> included = includes(g, query, matches);
-    return new SearchResult(total, matches, included);
+    return new Page(total, page, distances);
   }
 
   /** A match of a distance-sorted search, with its distance and other sort values. */
@@ -397,7 +465,7 @@ public final class LuceneTrialStore implements TrialStore {
       }
     }
     if (!keys.isEmpty()) {
-      Map<String, Resource> loaded = loadByKey(g.searcher, keys);
+      Map<String, Resource> loaded = loadByKey(g, keys);
       for (String key : keys) {
         Resource resource = loaded.get(key);
         if (resource != null && seen.add(key)) {
@@ -428,7 +496,7 @@ public final class LuceneTrialStore implements TrialStore {
               new Sort(new SortField(IndexFields.sortField("_id"), SortField.Type.STRING)));
       StoredFields stored = g.searcher.storedFields();
       for (ScoreDoc hit : top.scoreDocs) {
-        Resource resource = load(stored, hit.doc);
+        Resource resource = g.load(stored, hit.doc);
         if (seen.add(IndexFields.key(resource.fhirType(), resource.getIdPart()))) {
           included.add(resource);
         }
@@ -453,23 +521,24 @@ public final class LuceneTrialStore implements TrialStore {
     };
   }
 
-  private static Map<String, Resource> loadByKey(IndexSearcher searcher, Set<String> keys)
+  private static Map<String, Resource> loadByKey(Generation g, Set<String> keys)
       throws IOException {
     List<BytesRef> terms = keys.stream().map(BytesRef::new).toList();
-    TopDocs top = searcher.search(new TermInSetQuery(IndexFields.KEY, terms), keys.size());
-    StoredFields stored = searcher.storedFields();
+    TopDocs top = g.searcher.search(new TermInSetQuery(IndexFields.KEY, terms), keys.size());
+    StoredFields stored = g.searcher.storedFields();
     Map<String, Resource> byKey = new LinkedHashMap<>();
     for (ScoreDoc hit : top.scoreDocs) {
-      Resource resource = load(stored, hit.doc);
+      Resource resource = g.load(stored, hit.doc);
       byKey.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), resource);
     }
     return byKey;
   }
 
-  private static Resource load(StoredFields stored, int doc) throws IOException {
+  private static Parsed parse(StoredFields stored, int doc) throws IOException {
     BytesRef json = stored.document(doc, Set.of(IndexFields.JSON)).getBinaryValue(IndexFields.JSON);
     String text = new String(json.bytes, json.offset, json.length, StandardCharsets.UTF_8);
-    return (Resource) FhirContext.forR4Cached().newJsonParser().parseResource(text);
+    return new Parsed(
+        (Resource) FhirContext.forR4Cached().newJsonParser().parseResource(text), text.length());
   }
 
   private Generation acquire() {
@@ -503,12 +572,37 @@ public final class LuceneTrialStore implements TrialStore {
     final DirectoryReader reader;
     final IndexSearcher searcher;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private final Cache<Integer, Parsed> parsed;
 
     private Generation(String name, Directory directory, DirectoryReader reader) {
       this.name = name;
       this.directory = directory;
       this.reader = reader;
       this.searcher = new IndexSearcher(reader);
+      long budget = Long.getLong(CACHE_PROPERTY, DEFAULT_CACHE_CHARS);
+      this.parsed =
+          budget <= 0
+              ? null
+              : Caffeine.newBuilder()
+                  .maximumWeight(budget)
+                  .weigher((Integer doc, Parsed p) -> p.chars())
+                  .build();
+    }
+
+    /**
+     * The resource of a document: parsed from its stored JSON, or copied from the cache of parsed
+     * resources (a copy, so callers may change what they get).
+     */
+    Resource load(StoredFields stored, int doc) throws IOException {
+      if (parsed == null) {
+        return parse(stored, doc).resource();
+      }
+      Parsed cached = parsed.getIfPresent(doc);
+      if (cached == null) {
+        cached = parse(stored, doc);
+        parsed.put(doc, cached);
+      }
+      return cached.resource().copy();
     }
 
     static Generation open(IndexDirectory folder, String name) throws IOException {

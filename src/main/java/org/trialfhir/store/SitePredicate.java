@@ -83,7 +83,12 @@ record SitePredicate(List<List<SearchValues.Near>> near, List<StatusGroup> statu
       boolean within = false;
       for (SearchValues.Near point : alternatives) {
         double km =
-            Geo.distanceKm(point.latitude(), point.longitude(), site.latitude(), site.longitude());
+            Geo.distanceWithinKm(
+                point.latitude(),
+                point.longitude(),
+                site.latitude(),
+                site.longitude(),
+                point.distanceKm());
         if (km <= point.distanceKm()) {
           within = true;
           best = Math.min(best, km);

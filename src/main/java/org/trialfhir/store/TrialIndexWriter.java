@@ -103,7 +103,10 @@ public final class TrialIndexWriter implements Closeable {
     for (IndexValues.Indexed indexed :
         IndexValues.documents(graph, parser::encodeResourceToString)) {
       Resource resource = indexed.resource();
-      if (resource instanceof Location || resource instanceof Organization) {
+      if (resource instanceof Location location) {
+        notePosition(location);
+        addShared(resource, indexed.document(), indexed.json());
+      } else if (resource instanceof Organization) {
         addShared(resource, indexed.document(), indexed.json());
       } else {
         owned.add(indexed.document());
@@ -170,6 +173,152 @@ public final class TrialIndexWriter implements Closeable {
     }
   }
 
+  /** Position of each Location as the studies gave it; CONFLICT when two studies differ. */
+  private final ConcurrentHashMap<String, String> positions = new ConcurrentHashMap<>();
+
+  private static final String CONFLICT = "conflict";
+
+  private void notePosition(Location location) {
+    String position =
+        location.hasPosition()
+            ? location.getPosition().getLatitude() + "," + location.getPosition().getLongitude()
+            : "none";
+    positions.merge(location.getIdPart(), position, (a, b) -> a.equals(b) ? a : CONFLICT);
+  }
+
+  /**
+   * Re-indexes the studies with a site whose Location came with different positions from different
+   * studies, so that their near fields use the position of the Location version the index serves
+   * (what {@code ResearchStudy.site.resolve().position} gives).
+   */
+  private void reconcilePositions() throws IOException {
+    List<String> conflicted =
+        positions.entrySet().stream()
+            .filter(e -> e.getValue().equals(CONFLICT))
+            .map(java.util.Map.Entry::getKey)
+            .sorted()
+            .toList();
+    positions.clear();
+    if (conflicted.isEmpty()) {
+      return;
+    }
+    try (org.apache.lucene.index.DirectoryReader reader =
+        org.apache.lucene.index.DirectoryReader.open(writer)) {
+      org.apache.lucene.search.IndexSearcher searcher =
+          new org.apache.lucene.search.IndexSearcher(reader);
+      java.util.Set<String> studyKeys = new java.util.TreeSet<>();
+      for (String id : conflicted) {
+        org.apache.lucene.search.TopDocs hits =
+            searcher.search(
+                new org.apache.lucene.search.TermQuery(
+                    new Term(IndexFields.field("site", "r"), "Location/" + id)),
+                Integer.MAX_VALUE);
+        for (org.apache.lucene.search.ScoreDoc hit : hits.scoreDocs) {
+          studyKeys.add(
+              "ResearchStudy/"
+                  + parse(searcher, hit.doc, org.hl7.fhir.r4.model.ResearchStudy.class)
+                      .getIdPart());
+        }
+      }
+      IParser parser = parsers.get();
+      for (String key : studyKeys) {
+        org.hl7.fhir.r4.model.ResearchStudy study =
+            load(searcher, key, org.hl7.fhir.r4.model.ResearchStudy.class);
+        org.hl7.fhir.r4.model.Group eligibility = null;
+        if (study.hasEnrollment()) {
+          eligibility =
+              load(
+                  searcher,
+                  study.getEnrollmentFirstRep().getReference(),
+                  org.hl7.fhir.r4.model.Group.class);
+        }
+        java.util.Map<String, Location> locations = new java.util.HashMap<>();
+        for (org.hl7.fhir.r4.model.Reference site : study.getSite()) {
+          Location location = position(searcher, site.getReferenceElement().getIdPart());
+          if (location != null) {
+            locations.put(location.getIdPart(), location);
+          }
+        }
+        IndexFields fields = IndexValues.fields(study, eligibility, locations);
+        fields.owner(study.getIdPart());
+        fields.json(parser.encodeResourceToString(study));
+        writer.updateDocument(new Term(IndexFields.KEY, key), fields.document());
+      }
+      LOG.info(
+          "{} sites were given different positions by different studies; re-indexed {} studies"
+              + " with the served positions",
+          conflicted.size(),
+          studyKeys.size());
+    }
+  }
+
+  private static String idOf(org.apache.lucene.index.IndexReader reader, int doc)
+      throws IOException {
+    var leaves = reader.leaves();
+    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    var ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+    if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
+      throw new IllegalStateException("document without id");
+    }
+    return ids.lookupOrd(ids.ordValue()).utf8ToString();
+  }
+
+  /** The served Location's position alone (from its sites doc value), without parsing it. */
+  private static Location position(org.apache.lucene.search.IndexSearcher searcher, String id)
+      throws IOException {
+    org.apache.lucene.search.TopDocs hits =
+        searcher.search(
+            new org.apache.lucene.search.TermQuery(
+                new Term(IndexFields.KEY, IndexFields.key("Location", id))),
+            1);
+    if (hits.scoreDocs.length == 0) {
+      return null;
+    }
+    int doc = hits.scoreDocs[0].doc;
+    var leaves = searcher.getIndexReader().leaves();
+    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    Location location = new Location();
+    location.setId(id);
+    var sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+    if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
+      Sites.Site site = Sites.decode(sites.binaryValue()).get(0);
+      location.getPosition().setLatitude(site.latitude()).setLongitude(site.longitude());
+    }
+    return location;
+  }
+
+  private <T extends Resource> T load(
+      org.apache.lucene.search.IndexSearcher searcher, String key, Class<T> type)
+      throws IOException {
+    org.apache.lucene.search.TopDocs hits =
+        searcher.search(new org.apache.lucene.search.TermQuery(new Term(IndexFields.KEY, key)), 1);
+    return hits.scoreDocs.length == 0 ? null : parse(searcher, hits.scoreDocs[0].doc, type);
+  }
+
+  private <T extends Resource> T parse(
+      org.apache.lucene.search.IndexSearcher searcher, int doc, Class<T> type) throws IOException {
+    org.apache.lucene.util.BytesRef json =
+        searcher
+            .storedFields()
+            .document(doc, java.util.Set.of(IndexFields.JSON))
+            .getBinaryValue(IndexFields.JSON);
+    return parsers
+        .get()
+        .parseResource(
+            type,
+            new String(
+                json.bytes, json.offset, json.length, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The order in which versions of a shared resource are preferred: the longest JSON, then the
+   * larger hash. It depends on the content alone, so the kept version does not depend on the order
+   * in which studies arrive.
+   */
+  static long rank(String json) {
+    return ((long) json.length() << 32) | (json.hashCode() & 0xffffffffL);
+  }
+
   /** How many distinct studies were added. */
   public int studies() {
     return studies.size();
@@ -186,6 +335,7 @@ public final class TrialIndexWriter implements Closeable {
     finished = true;
     try {
       try {
+        reconcilePositions();
         writer.commit();
         writer.close();
         directory.close();

@@ -402,7 +402,16 @@ class QueryParserTest {
     // Query syntax of other engines is just text here: it parses, and matches literally.
     assertThat(parse("title=*:*&_content=title:(a OR b)").criteria()).hasSize(2);
     refused("_count='; DROP TABLE studies", "_count", "whole number");
-    refused("status=", "status", "Empty value");
+  }
+
+  @Test
+  void anEmptyValueIsIgnoredAndReportedEvenWhenStrict() {
+    QueryParser.Parsed parsed =
+        parser.parseReportingIgnored("ResearchStudy", params("status=&phase=phase-2"), false);
+    assertThat(parsed.query().criteria())
+        .extracting(c -> c.param().code())
+        .containsExactly("phase");
+    assertThat(parsed.ignored()).singleElement().asString().contains("status has no value");
   }
 
   @Test
