@@ -69,6 +69,7 @@ final class FhirRestServer extends RestfulServer {
       setServerAddressStrategy(new HardcodedServerAddressStrategy(publicBaseUrl));
     }
     setPagingProvider(new StatelessPagingProvider(backend, catalog));
+    setServerConformanceProvider(new CatalogCapabilityStatementProvider(this, catalog));
 
     List<IResourceProvider> providers = new ArrayList<>();
     for (String type : backend.resourceTypes()) {
@@ -148,6 +149,33 @@ final class FhirRestServer extends RestfulServer {
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
     public void compressInJetty(RequestDetails request) {
       request.setRespondGzip(false);
+    }
+  }
+
+  /**
+   * HAPI's CapabilityStatement provider also answers {@code OperationDefinition} reads, with
+   * definitions it generates from the operation methods; ours are published in {@code profiles/}
+   * (the CapabilityStatement points at their canonical URLs), so those are read from the catalog.
+   */
+  static final class CatalogCapabilityStatementProvider
+      extends ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider {
+    private final ConformanceCatalog catalog;
+
+    CatalogCapabilityStatementProvider(RestfulServer server, ConformanceCatalog catalog) {
+      super(server);
+      this.catalog = catalog;
+    }
+
+    @Override
+    public org.hl7.fhir.instance.model.api.IBaseResource readOperationDefinition(
+        org.hl7.fhir.instance.model.api.IIdType id, RequestDetails request) {
+      return catalog
+          .read("OperationDefinition", id.getIdPart())
+          .map(r -> (org.hl7.fhir.instance.model.api.IBaseResource) r)
+          .orElseThrow(
+              () ->
+                  new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException(
+                      "Resource OperationDefinition/" + id.getIdPart() + " is not known"));
     }
   }
 }

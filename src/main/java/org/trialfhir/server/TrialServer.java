@@ -10,12 +10,14 @@ import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -44,6 +46,12 @@ public final class TrialServer implements AutoCloseable {
 
   /** Request line and headers: long enough for a search URL with a 10,000-character value. */
   private static final int REQUEST_HEADER_BYTES = 32 * 1024;
+
+  /**
+   * The largest request body accepted (413 beyond): far above any search form; room for a patient's
+   * data posted to an operation.
+   */
+  private static final long MAX_REQUEST_BODY_BYTES = 10L * 1024 * 1024;
 
   /** Responses smaller than this are not worth compressing. */
   private static final int MIN_GZIP_BYTES = 1024;
@@ -130,7 +138,9 @@ public final class TrialServer implements AutoCloseable {
     context.addServlet(cds, CdsHooksServlet.PATH + "/*");
     context.addServlet(new ServletHolder("other", new NotFoundServlet(fhir)), "/");
 
-    server.setHandler(new GracefulHandler(crossOrigin(gzip(context))));
+    SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BODY_BYTES, -1);
+    limit.setHandler(context);
+    server.setHandler(new GracefulHandler(crossOrigin(gzip(limit))));
     server.start();
     this.jetty = server;
     this.connector = listener;
@@ -179,7 +189,7 @@ public final class TrialServer implements AutoCloseable {
     return "http://" + host + ":" + port() + FHIR_PATH;
   }
 
-  private static GzipHandler gzip(ServletContextHandler context) {
+  private static GzipHandler gzip(Handler context) {
     GzipHandler gzip = new GzipHandler(context);
     gzip.setMinGzipSize(MIN_GZIP_BYTES);
     gzip.setIncludedMethods("GET", "POST");

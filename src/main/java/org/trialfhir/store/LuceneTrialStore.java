@@ -217,6 +217,9 @@ public final class LuceneTrialStore implements TrialStore {
     }
   }
 
+  /** Past this many matches a page is deep: the matches are counted before they are sorted. */
+  private static final int DEEP_PAGE = 10_000;
+
   /** The matches of one page, before their resources are loaded. */
   private record Page(Integer total, List<Integer> docs, Map<Integer, Double> distances) {}
 
@@ -285,6 +288,15 @@ public final class LuceneTrialStore implements TrialStore {
       total = wantTotal ? searcher.count(built.query()) : null;
     } else {
       long wanted = (long) query.offset() + query.count();
+      if (wanted > DEEP_PAGE) {
+        // A deep page: the collector's queue is as long as offset + count, so bound it by the
+        // number of matches first (counting is cheap), and answer past the end at once.
+        int matches = searcher.count(built.query());
+        if (query.offset() >= matches) {
+          return new Page(wantTotal ? matches : null, page, distances);
+        }
+        wanted = Math.min(wanted, matches);
+      }
       int numHits = (int) Math.max(1, Math.min(wanted, searcher.getIndexReader().maxDoc()));
       TopFieldCollectorManager manager =
           new TopFieldCollectorManager(

@@ -173,6 +173,44 @@ class MatchIT {
     assertThat(entry.getSearch().getScore().doubleValue()).isLessThan(1.0 / 3 + 1e-9);
   }
 
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> excludingCases() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(
+            PatientBundles.adultWithHiv("x1", "500"), "lab", "CD4", 2),
+        org.junit.jupiter.params.provider.Arguments.of(
+            PatientBundles.adultWithHiv("x2", "280", 70), "age", "aged 18-65", 0),
+        org.junit.jupiter.params.provider.Arguments.of(
+            PatientBundles.adultWithHiv("x3", "280").condition(null, "HIV-2 infection"),
+            "condition",
+            "HIV-2",
+            3));
+  }
+
+  /**
+   * CD4 500, aged 70 (the record has no structured age range, so the study is still a candidate and
+   * its text decides), HIV-2: not eligible, with the one deciding criterion and its evidence.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("excludingCases")
+  void theDecidingCriterionIsNamed(
+      PatientBundles patient, String kind, String sentence, int evidenceIndex) {
+    Bundle result = match(ExampleServer.get().base, withPatient(patient.bundle()));
+    assertWellFormed(result);
+    Bundle.BundleEntryComponent entry = entryOf(result, "NCT05939167");
+    assertThat(verdict(entry)).isEqualTo("not-eligible");
+    List<Extension> notMet =
+        criteria(entry).stream().filter(c -> "not-met".equals(part(c, "outcome"))).toList();
+    assertThat(notMet).hasSize(1);
+    assertThat(part(notMet.get(0), "kind")).isEqualTo(kind);
+    assertThat(part(notMet.get(0), "sentence")).contains(sentence);
+    String evidence = part(notMet.get(0), "evidence");
+    assertThat(evidence)
+        .endsWith(
+            evidenceIndex == 0
+                ? patient.bundle().getEntryFirstRep().getResource().getIdElement().getIdPart()
+                : patient.resourceId(evidenceIndex));
+  }
+
   @Test
   void conditionsWithoutStatusesCountAsActive() {
     PatientBundles patient = PatientBundles.adultWithHiv("p10", "280");
@@ -265,6 +303,27 @@ class MatchIT {
               assertThat(op.getName()).isEqualTo("match");
               assertThat(op.getDefinition()).isEqualTo(MatchOperation.DEFINITION);
             });
+    // The definition is served, valid, and declares every parameter the operation reads.
+    org.hl7.fhir.r4.model.OperationDefinition definition =
+        ExampleServer.get()
+            .client()
+            .read()
+            .resource(org.hl7.fhir.r4.model.OperationDefinition.class)
+            .withId("ResearchStudy-match")
+            .execute();
+    assertThat(definition.getUrl()).isEqualTo(MatchOperation.DEFINITION);
+    assertThat(definition.getCode()).isEqualTo("match");
+    assertThat(definition.getParameter())
+        .extracting(
+            org.hl7.fhir.r4.model.OperationDefinition.OperationDefinitionParameterComponent
+                ::getName)
+        .containsExactlyInAnyOrder(
+            "patient", "status", "near", "phase", "study-type", "count", "return");
+    assertThat(
+            SharedValidator.get().validate(definition).stream()
+                .filter(ValidationIssue::isError)
+                .toList())
+        .isEmpty();
   }
 
   private static HttpResponse<String> post(String body, String contentType) throws Exception {

@@ -49,8 +49,13 @@ final class PatientBundles {
 
   /** An adult woman with confirmed, active HIV and a recent CD4 count (cells/uL). */
   static PatientBundles adultWithHiv(String id, String cd4) {
+    return adultWithHiv(id, cd4, 40);
+  }
+
+  /** The same at another age (years). */
+  static PatientBundles adultWithHiv(String id, String cd4, int age) {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    return patient(id, AdministrativeGender.FEMALE, today.minusYears(40))
+    return patient(id, AdministrativeGender.FEMALE, today.minusYears(age).minusDays(1))
         .condition(HIV, "Human immunodeficiency virus infection (disorder)")
         .observation(CD4, cd4, "/uL", today.minusMonths(1));
   }
@@ -81,7 +86,11 @@ final class PatientBundles {
         new CodeableConcept(
             new Coding(
                 "http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed", null)));
-    condition.setCode(new CodeableConcept(new Coding(SNOMED, snomed, text)).setText(text));
+    CodeableConcept code = new CodeableConcept().setText(text);
+    if (snomed != null) {
+      code.addCoding(new Coding(SNOMED, snomed, text));
+    }
+    condition.setCode(code);
     add(condition);
     return this;
   }

@@ -427,6 +427,27 @@ class TrialServerTest {
   }
 
   @Test
+  void oversizedBodiesAre4xx() throws Exception {
+    String form = "_id=" + "x".repeat(300_000);
+    for (String url :
+        List.of(base + "/ResearchStudy/_search", base + "/ResearchStudy/_search?_count=1")) {
+      HttpResponse<byte[]> response =
+          send("POST", url, form, "Content-Type", "application/x-www-form-urlencoded");
+      assertThat(response.statusCode()).as(url).isBetween(400, 499);
+      outcome(response);
+    }
+    HttpResponse<byte[]> huge =
+        send(
+            "POST",
+            base + "/ResearchStudy/_search?_count=1",
+            "_id=" + "x".repeat(11 * 1024 * 1024),
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertThat(huge.statusCode()).isEqualTo(413);
+    outcome(huge);
+  }
+
+  @Test
   void longValuesReachTheServerAndAre400() throws Exception {
     HttpResponse<byte[]> response = get("/ResearchStudy?colour=" + "x".repeat(10_000));
     assertThat(response.statusCode()).isEqualTo(400);
@@ -497,7 +518,12 @@ class TrialServerTest {
   void openApiAndSwaggerUi() throws Exception {
     HttpResponse<byte[]> apiDocs = get("/api-docs");
     assertThat(apiDocs.statusCode()).isEqualTo(200);
-    assertThat(text(apiDocs)).contains("openapi").contains("/ResearchStudy");
+    // the search parameters come from the completed CapabilityStatement
+    assertThat(text(apiDocs))
+        .contains("openapi")
+        .contains("/ResearchStudy")
+        .contains("name: eligible-age")
+        .contains("name: site-status");
     assertThat(get("/swagger-ui/").statusCode()).isEqualTo(200);
   }
 
