@@ -6,19 +6,38 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.mapping.TrialGraph;
 
@@ -195,119 +214,107 @@ public final class TrialIndexWriter implements Closeable {
     List<String> conflicted =
         positions.entrySet().stream()
             .filter(e -> e.getValue().equals(CONFLICT))
-            .map(java.util.Map.Entry::getKey)
+            .map(Map.Entry::getKey)
             .sorted()
             .toList();
     positions.clear();
     if (conflicted.isEmpty()) {
       return;
     }
-    try (org.apache.lucene.index.DirectoryReader reader =
-        org.apache.lucene.index.DirectoryReader.open(writer)) {
-      org.apache.lucene.search.IndexSearcher searcher =
-          new org.apache.lucene.search.IndexSearcher(reader);
-      java.util.Set<String> studyKeys = new java.util.TreeSet<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      Set<String> studyIds = new TreeSet<>();
       for (String id : conflicted) {
-        org.apache.lucene.search.TopDocs hits =
+        TopDocs hits =
             searcher.search(
-                new org.apache.lucene.search.TermQuery(
-                    new Term(IndexFields.field("site", "r"), "Location/" + id)),
-                Integer.MAX_VALUE);
-        for (org.apache.lucene.search.ScoreDoc hit : hits.scoreDocs) {
-          studyKeys.add(
-              "ResearchStudy/"
-                  + parse(searcher, hit.doc, org.hl7.fhir.r4.model.ResearchStudy.class)
-                      .getIdPart());
+                new TermQuery(new Term(IndexFields.field("site", "r"), "Location/" + id)),
+                Math.max(1, reader.maxDoc()));
+        for (ScoreDoc hit : hits.scoreDocs) {
+          studyIds.add(idOf(reader, hit.doc));
         }
       }
       IParser parser = parsers.get();
-      for (String key : studyKeys) {
-        org.hl7.fhir.r4.model.ResearchStudy study =
-            load(searcher, key, org.hl7.fhir.r4.model.ResearchStudy.class);
-        org.hl7.fhir.r4.model.Group eligibility = null;
+      Map<String, Location> served = new HashMap<>();
+      for (String nctId : studyIds) {
+        String key = IndexFields.key("ResearchStudy", nctId);
+        String json = json(searcher, key);
+        ResearchStudy study = parser.parseResource(ResearchStudy.class, json);
+        Group eligibility = null;
         if (study.hasEnrollment()) {
-          eligibility =
-              load(
-                  searcher,
-                  study.getEnrollmentFirstRep().getReference(),
-                  org.hl7.fhir.r4.model.Group.class);
+          String groupJson = json(searcher, study.getEnrollmentFirstRep().getReference());
+          eligibility = groupJson == null ? null : parser.parseResource(Group.class, groupJson);
         }
-        java.util.Map<String, Location> locations = new java.util.HashMap<>();
-        for (org.hl7.fhir.r4.model.Reference site : study.getSite()) {
-          Location location = position(searcher, site.getReferenceElement().getIdPart());
+        Map<String, Location> locations = new HashMap<>();
+        for (Reference site : study.getSite()) {
+          String id = site.getReferenceElement().getIdPart();
+          Location location = served.computeIfAbsent(id, k -> position(searcher, k));
           if (location != null) {
-            locations.put(location.getIdPart(), location);
+            locations.put(id, location);
           }
         }
         IndexFields fields = IndexValues.fields(study, eligibility, locations);
-        fields.owner(study.getIdPart());
-        fields.json(parser.encodeResourceToString(study));
+        fields.owner(nctId);
+        fields.json(json);
         writer.updateDocument(new Term(IndexFields.KEY, key), fields.document());
       }
       LOG.info(
-          "{} sites were given different positions by different studies; re-indexed {} studies"
-              + " with the served positions",
+          "{} sites were given different positions by different studies; re-indexed the {}"
+              + " studies at them with the positions served",
           conflicted.size(),
-          studyKeys.size());
+          studyIds.size());
     }
   }
 
-  private static String idOf(org.apache.lucene.index.IndexReader reader, int doc)
-      throws IOException {
-    var leaves = reader.leaves();
-    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    var ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+  private static String idOf(IndexReader reader, int doc) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
     if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
-      throw new IllegalStateException("document without id");
+      throw new IllegalStateException("a document without an id");
     }
     return ids.lookupOrd(ids.ordValue()).utf8ToString();
   }
 
-  /** The served Location's position alone (from its sites doc value), without parsing it. */
-  private static Location position(org.apache.lucene.search.IndexSearcher searcher, String id)
-      throws IOException {
-    org.apache.lucene.search.TopDocs hits =
-        searcher.search(
-            new org.apache.lucene.search.TermQuery(
-                new Term(IndexFields.KEY, IndexFields.key("Location", id))),
-            1);
+  /**
+   * The served Location's position alone (read from its sites doc value, not parsed), or null when
+   * the index has no such Location.
+   */
+  private static Location position(IndexSearcher searcher, String id) {
+    try {
+      TopDocs hits =
+          searcher.search(
+              new TermQuery(new Term(IndexFields.KEY, IndexFields.key("Location", id))), 1);
+      if (hits.scoreDocs.length == 0) {
+        return null;
+      }
+      int doc = hits.scoreDocs[0].doc;
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+      Location location = new Location();
+      location.setId(id);
+      BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+      if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
+        Sites.Site site = Sites.decode(sites.binaryValue()).get(0);
+        location.getPosition().setLatitude(site.latitude()).setLongitude(site.longitude());
+      }
+      return location;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The stored JSON of the resource with this key, or null. */
+  private static String json(IndexSearcher searcher, String key) throws IOException {
+    TopDocs hits = searcher.search(new TermQuery(new Term(IndexFields.KEY, key)), 1);
     if (hits.scoreDocs.length == 0) {
       return null;
     }
-    int doc = hits.scoreDocs[0].doc;
-    var leaves = searcher.getIndexReader().leaves();
-    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    Location location = new Location();
-    location.setId(id);
-    var sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
-    if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
-      Sites.Site site = Sites.decode(sites.binaryValue()).get(0);
-      location.getPosition().setLatitude(site.latitude()).setLongitude(site.longitude());
-    }
-    return location;
-  }
-
-  private <T extends Resource> T load(
-      org.apache.lucene.search.IndexSearcher searcher, String key, Class<T> type)
-      throws IOException {
-    org.apache.lucene.search.TopDocs hits =
-        searcher.search(new org.apache.lucene.search.TermQuery(new Term(IndexFields.KEY, key)), 1);
-    return hits.scoreDocs.length == 0 ? null : parse(searcher, hits.scoreDocs[0].doc, type);
-  }
-
-  private <T extends Resource> T parse(
-      org.apache.lucene.search.IndexSearcher searcher, int doc, Class<T> type) throws IOException {
-    org.apache.lucene.util.BytesRef json =
+    BytesRef json =
         searcher
             .storedFields()
-            .document(doc, java.util.Set.of(IndexFields.JSON))
+            .document(hits.scoreDocs[0].doc, Set.of(IndexFields.JSON))
             .getBinaryValue(IndexFields.JSON);
-    return parsers
-        .get()
-        .parseResource(
-            type,
-            new String(
-                json.bytes, json.offset, json.length, java.nio.charset.StandardCharsets.UTF_8));
+    return new String(json.bytes, json.offset, json.length, StandardCharsets.UTF_8);
   }
 
   /**
