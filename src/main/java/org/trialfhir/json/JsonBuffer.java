@@ -47,8 +47,13 @@ final class JsonBuffer {
   private int pos;
   private boolean pretty;
 
-  /** Open containers: entries written so far, and whether each is an array. */
-  private int[] entries = new int[64];
+  /** The innermost open container: entries written so far, and whether it is an array. */
+  private int count;
+
+  private boolean inArray;
+
+  /** The same for the containers around it. */
+  private int[] counts = new int[64];
 
   private boolean[] arrays = new boolean[64];
   private int depth;
@@ -64,8 +69,8 @@ final class JsonBuffer {
     pos = 0;
     depth = 0;
     objects = 0;
-    entries[0] = 0;
-    arrays[0] = false;
+    count = 0;
+    inArray = false;
     pretty = prettyPrint;
   }
 
@@ -88,30 +93,30 @@ final class JsonBuffer {
 
   /** A point to come back to: the position and the entry count of the open container. */
   long mark() {
-    return ((long) pos << 32) | entries[depth];
+    return ((long) pos << 32) | count;
   }
 
   /** Entries written so far in the innermost open container. */
   int entries() {
-    return entries[depth];
+    return count;
   }
 
   /** Closes the innermost object and takes back everything written since the mark. */
   void dropObject(long mark) {
-    depth--;
+    pop();
     objects--;
     restore(mark);
   }
 
   /** Closes the innermost array and takes back everything written since the mark. */
   void dropArray(long mark) {
-    depth--;
+    pop();
     restore(mark);
   }
 
   private void restore(long mark) {
     pos = (int) (mark >>> 32);
-    entries[depth] = (int) mark;
+    count = (int) mark;
   }
 
   /** Starts an object member: the separator, the quoted name and the colon. */
@@ -120,7 +125,7 @@ final class JsonBuffer {
     ensure(length + 2 * objects + 4);
     byte[] b = bytes;
     int p = pos;
-    if (entries[depth]++ > 0) {
+    if (count++ > 0) {
       b[p++] = ',';
     }
     if (pretty) {
@@ -147,8 +152,8 @@ final class JsonBuffer {
   }
 
   void endObject() {
-    int written = entries[depth];
-    depth--;
+    int written = count;
+    pop();
     objects--;
     if (pretty) {
       ensure(2 * objects + 3);
@@ -171,7 +176,7 @@ final class JsonBuffer {
   }
 
   void endArray() {
-    depth--;
+    pop();
     ensure(2);
     if (pretty) {
       bytes[pos++] = ' ';
@@ -356,10 +361,9 @@ final class JsonBuffer {
 
   /** The separator before a value in an array (nothing after a name or at the root). */
   private void beforeValue() {
-    int d = depth;
-    if (arrays[d]) {
+    if (inArray) {
       ensure(2);
-      if (entries[d]++ > 0) {
+      if (count++ > 0) {
         bytes[pos++] = ',';
       }
       if (pretty) {
@@ -377,12 +381,21 @@ final class JsonBuffer {
   }
 
   private void push(boolean array) {
-    if (++depth == entries.length) {
-      entries = Arrays.copyOf(entries, depth * 2);
+    if (depth == counts.length) {
+      counts = Arrays.copyOf(counts, depth * 2);
       arrays = Arrays.copyOf(arrays, depth * 2);
     }
-    entries[depth] = 0;
-    arrays[depth] = array;
+    counts[depth] = count;
+    arrays[depth] = inArray;
+    depth++;
+    count = 0;
+    inArray = array;
+  }
+
+  private void pop() {
+    depth--;
+    count = counts[depth];
+    inArray = arrays[depth];
   }
 
   private void raw(byte[] text) {
