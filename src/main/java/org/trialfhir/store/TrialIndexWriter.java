@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
@@ -47,9 +48,10 @@ import org.trialfhir.mapping.TrialGraph;
  * call {@link #add} from several threads.
  *
  * <p>Shared resources come from many studies; when two studies give different content for one id
- * (the same site last updated on two dates), the index keeps one chosen by content alone (the
- * longest JSON, then the larger hash), so the result does not depend on the order of the input or
- * of the threads. A study read twice is replaced by the later record (the higher sequence number).
+ * (the same site last updated on two dates, or geocoded differently), the index keeps one chosen by
+ * content alone (the longest JSON, then the larger hash), so the result does not depend on the
+ * order of the input or of the threads; studies are searched by {@code near} at the position of the
+ * version kept. A study read twice is replaced by the later record (the higher sequence number).
  */
 public final class TrialIndexWriter implements Closeable {
   private static final org.slf4j.Logger LOG =
@@ -81,6 +83,9 @@ public final class TrialIndexWriter implements Closeable {
       config.setRAMBufferSizeMB(RAM_BUFFER_MB);
       config.setCommitOnClose(false);
       config.setUseCompoundFile(false);
+      // Stored JSON is most of the index: DEFLATE keeps it about half the size of LZ4 (issue 4:
+      // 570,000 studies under 8 GB); reads stay cheap behind the store's cache of parsed resources.
+      config.setCodec(new Lucene912Codec(Lucene912Codec.Mode.BEST_COMPRESSION));
       TieredMergePolicy merges = new TieredMergePolicy();
       merges.setSegmentsPerTier(8);
       merges.setFloorSegmentMB(16);
@@ -122,10 +127,7 @@ public final class TrialIndexWriter implements Closeable {
     for (IndexValues.Indexed indexed :
         IndexValues.documents(graph, parser::encodeResourceToString)) {
       Resource resource = indexed.resource();
-      if (resource instanceof Location location) {
-        notePosition(location);
-        addShared(resource, indexed.document(), indexed.json());
-      } else if (resource instanceof Organization) {
+      if (resource instanceof Location || resource instanceof Organization) {
         addShared(resource, indexed.document(), indexed.json());
       } else {
         owned.add(indexed.document());
@@ -164,10 +166,18 @@ public final class TrialIndexWriter implements Closeable {
     return n == null ? 0 : n;
   }
 
+  /** Bits of a shared entry: a version with a position, one without; the rank above them. */
+  private static final long WITH_POSITION = 1;
+
+  private static final long WITHOUT_POSITION = 2;
+
   private void addShared(Resource resource, Document document, String json) throws IOException {
     String key = IndexFields.key(resource.fhirType(), resource.getIdPart());
-    long rank =
-        ((long) Math.min(json.length(), Integer.MAX_VALUE) << 32) | (json.hashCode() & 0xffffffffL);
+    long rank = rank(json);
+    long seen =
+        resource instanceof Location location
+            ? (location.hasPosition() ? WITH_POSITION : WITHOUT_POSITION)
+            : 0;
     try {
       shared.compute(
           key,
@@ -176,13 +186,14 @@ public final class TrialIndexWriter implements Closeable {
               if (previous == null) {
                 writer.addDocument(document);
                 resources.incrementAndGet();
-                return rank;
+                return rank << 2 | seen;
               }
-              if (rank > previous) {
+              long bits = (previous & 3) | seen;
+              if (rank > previous >>> 2) {
                 writer.updateDocument(new Term(IndexFields.KEY, k), document);
-                return rank;
+                return rank << 2 | bits;
               }
-              return previous;
+              return (previous & ~3L) | bits;
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -192,32 +203,20 @@ public final class TrialIndexWriter implements Closeable {
     }
   }
 
-  /** Position of each Location as the studies gave it; CONFLICT when two studies differ. */
-  private final ConcurrentHashMap<String, String> positions = new ConcurrentHashMap<>();
-
-  private static final String CONFLICT = "conflict";
-
-  private void notePosition(Location location) {
-    String position =
-        location.hasPosition()
-            ? location.getPosition().getLatitude() + "," + location.getPosition().getLongitude()
-            : "none";
-    positions.merge(location.getIdPart(), position, (a, b) -> a.equals(b) ? a : CONFLICT);
-  }
-
   /**
-   * Re-indexes the studies with a site whose Location came with different positions from different
-   * studies, so that their near fields use the position of the Location version the index serves
-   * (what {@code ResearchStudy.site.resolve().position} gives).
+   * Re-indexes the studies with a site whose Location came with a position from some studies and
+   * without one from others, so that whether near has a value for them ({@code near:missing})
+   * follows the Location version the index serves (what {@code ResearchStudy.site.resolve()
+   * .position} gives). Positions themselves need nothing: near is resolved against the served
+   * Locations at search time.
    */
   private void reconcilePositions() throws IOException {
     List<String> conflicted =
-        positions.entrySet().stream()
-            .filter(e -> e.getValue().equals(CONFLICT))
-            .map(Map.Entry::getKey)
+        shared.entrySet().stream()
+            .filter(e -> (e.getValue() & 3) == (WITH_POSITION | WITHOUT_POSITION))
+            .map(e -> e.getKey().substring("Location/".length()))
             .sorted()
             .toList();
-    positions.clear();
     if (conflicted.isEmpty()) {
       return;
     }
@@ -258,8 +257,8 @@ public final class TrialIndexWriter implements Closeable {
         writer.updateDocument(new Term(IndexFields.KEY, key), fields.document());
       }
       LOG.info(
-          "{} sites were given different positions by different studies; re-indexed the {}"
-              + " studies at them with the positions served",
+          "{} sites came with a position from some studies and without from others; re-indexed"
+              + " the {} studies at them with the Locations served",
           conflicted.size(),
           studyIds.size());
     }
@@ -292,10 +291,10 @@ public final class TrialIndexWriter implements Closeable {
       LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
       Location location = new Location();
       location.setId(id);
-      BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+      BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.POSITION);
       if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
-        Sites.Site site = Sites.decode(sites.binaryValue()).get(0);
-        location.getPosition().setLatitude(site.latitude()).setLongitude(site.longitude());
+        double[] position = Sites.decodePosition(sites.binaryValue());
+        location.getPosition().setLatitude(position[0]).setLongitude(position[1]);
       }
       return location;
     } catch (IOException e) {
