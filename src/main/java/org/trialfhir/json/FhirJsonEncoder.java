@@ -43,6 +43,7 @@ import org.trialfhir.json.ModelTables.Slot;
 public final class FhirJsonEncoder {
   private static final byte[] RESOURCE_TYPE = ModelTables.quoted("resourceType");
   private static final byte[] ID = ModelTables.quoted("id");
+  private static final byte[] UNDERSCORE_ID = ModelTables.quoted("_id");
   private static final byte[] URL = ModelTables.quoted("url");
   private static final byte[] EXTENSION = ModelTables.quoted("extension");
   private static final byte[] MODIFIER_EXTENSION = ModelTables.quoted("modifierExtension");
@@ -176,7 +177,7 @@ public final class FhirJsonEncoder {
     IdType id = resource.getIdElement();
     String idPart = id.getIdPart();
     boolean writeId = !isBlank(idPart) && !id.getValue().startsWith("urn:");
-    if (writeId && (id.hasFormatComment() || id.hasExtension())) {
+    if (writeId && id.hasExtension()) {
       throw Unsupported.INSTANCE;
     }
     long mark = out.mark();
@@ -189,6 +190,12 @@ public final class FhirJsonEncoder {
     if (writeId) {
       out.name(ID);
       out.stringValue(idPart);
+      if (id.hasFormatComment()) {
+        // HAPI opens _id for the id's comments, which R4 JSON does not carry: an empty object.
+        out.name(UNDERSCORE_ID);
+        out.beginObject();
+        out.endObject();
+      }
     }
     children(resource, table, resource, out);
     if (name != null && out.entries() == 1 && resource.isEmpty()) {
@@ -304,9 +311,6 @@ public final class FhirJsonEncoder {
         text = p.getValueAsString();
         if (isBlank(text) && p.isEmpty()) {
           continue;
-        }
-        if (p.hasFormatComment()) {
-          throw Unsupported.INSTANCE;
         }
         if (p.hasExtension()) {
           force = true;
@@ -473,7 +477,7 @@ public final class FhirJsonEncoder {
   /**
    * The {@code _name} member after primitives of which some have extensions: an object for a single
    * value, else an array with one entry per value written (null where a value has neither
-   * extensions nor an id).
+   * extensions, an id nor comments; {} where it has only comments).
    */
   private void primitiveExtras(
       ChildType type, List<?> list, Object values, boolean array, Resource owner, JsonBuffer out) {
@@ -494,7 +498,8 @@ public final class FhirJsonEncoder {
       }
       boolean extensions = p.hasExtension();
       String elementId = p.getId();
-      if (!extensions && isBlank(elementId)) {
+      // R4 JSON has no comments, but HAPI still counts a comment (from XML) as content here.
+      if (!extensions && isBlank(elementId) && !p.hasFormatComment()) {
         if (!array) {
           throw Unsupported.INSTANCE;
         }
