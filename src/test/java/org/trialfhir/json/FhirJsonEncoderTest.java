@@ -156,6 +156,22 @@ class FhirJsonEncoderTest {
   }
 
   @Test
+  void encodingLeavesTheResourceAsItWas() throws IOException {
+    Patient patient = new Patient();
+    patient.addName().setFamily("Smith").addGiven("Anna");
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+    bundle
+        .addEntry()
+        .setFullUrl("urn:uuid:0b3a7e1c-3e2b-4ad2-9b9d-3c8c5a4e1f00")
+        .setResource(patient);
+    String json = ENCODER.encode(bundle);
+    assertThat(patient.hasIdElement()).isFalse();
+    // HAPI, for comparison, gives the entry's resource its urn fullUrl as id (not written).
+    assertThat(hapi(false).encodeResourceToString(bundle)).isEqualTo(json);
+    assertThat(patient.getIdElement().getValue()).startsWith("urn:uuid:");
+  }
+
+  @Test
   void concurrentEncodingGivesTheSameOutput() {
     List<Bundle> bundles =
         SharedData.files("v2").stream()
