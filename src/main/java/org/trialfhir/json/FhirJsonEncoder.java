@@ -33,16 +33,19 @@ import org.trialfhir.json.ModelTables.Slot;
  * per-element bookkeeping, and a reusable UTF-8 buffer per thread.
  *
  * <p>A resource that uses something this encoder does not write itself (contained resources,
- * references HAPI would rewrite, extensions HAPI would report as invalid, custom model classes,
- * parser options other than the defaults, …) is encoded by HAPI instead, so the output is always
- * HAPI's; {@link #fallbackCount()} counts those resources. Summary and element filtering ({@code
- * _summary}, {@code _elements}) are HAPI parser options and are not offered here.
+ * references HAPI would rewrite, extensions HAPI would report as invalid, custom model classes, a
+ * context with a narrative generator or that adds profile tags, a lone surrogate in a string, …) is
+ * encoded by HAPI instead, so the output is always HAPI's; {@link #fallbackCount()} counts those
+ * resources. Summary and element filtering ({@code _summary}, {@code _elements}) are HAPI parser
+ * options and are not offered here. Unlike HAPI's parser, the encoder never changes the resource it
+ * encodes.
  *
  * <p>Thread-safe; build one per FhirContext and share it.
  */
 public final class FhirJsonEncoder {
   private static final byte[] RESOURCE_TYPE = ModelTables.quoted("resourceType");
   private static final byte[] ID = ModelTables.quoted("id");
+  private static final byte[] UNDERSCORE_ID = ModelTables.quoted("_id");
   private static final byte[] URL = ModelTables.quoted("url");
   private static final byte[] EXTENSION = ModelTables.quoted("extension");
   private static final byte[] MODIFIER_EXTENSION = ModelTables.quoted("modifierExtension");
@@ -128,6 +131,7 @@ public final class FhirJsonEncoder {
     return fallbacks.sum();
   }
 
+  /** HAPI's encoding of a resource this encoder does not write itself. */
   private String hapi(IBaseResource resource) {
     fallbacks.increment();
     return tables.context().newJsonParser().setPrettyPrint(pretty).encodeResourceToString(resource);
@@ -145,10 +149,8 @@ public final class FhirJsonEncoder {
     try {
       resource(resource, null, out);
       return true;
-    } catch (Unsupported e) {
-      return false;
     } catch (RuntimeException e) {
-      // Whatever HAPI does with such a model (an exception, most likely), it does it itself.
+      // Unsupported, or a model HAPI itself would fail on: HAPI encodes it (or fails) instead.
       return false;
     }
   }
@@ -173,10 +175,10 @@ public final class FhirJsonEncoder {
         && !contained.isEmpty()) {
       throw Unsupported.INSTANCE;
     }
-    IdType id = resource.getIdElement();
-    String idPart = id.getIdPart();
-    boolean writeId = !isBlank(idPart) && !id.getValue().startsWith("urn:");
-    if (writeId && (id.hasFormatComment() || id.hasExtension())) {
+    // hasIdElement first: getIdElement would create an id on a resource that has none.
+    IdType id = resource.hasIdElement() ? resource.getIdElement() : null;
+    boolean writeId = id != null && !isBlank(id.getIdPart()) && !id.getValue().startsWith("urn:");
+    if (writeId && id.hasExtension()) {
       throw Unsupported.INSTANCE;
     }
     long mark = out.mark();
@@ -188,7 +190,13 @@ public final class FhirJsonEncoder {
     out.stringValue(table.resourceName);
     if (writeId) {
       out.name(ID);
-      out.stringValue(idPart);
+      out.stringValue(id.getIdPart());
+      if (id.hasFormatComment()) {
+        // HAPI opens _id for the id's comments, which R4 JSON does not carry: an empty object.
+        out.name(UNDERSCORE_ID);
+        out.beginObject();
+        out.endObject();
+      }
     }
     children(resource, table, resource, out);
     if (name != null && out.entries() == 1 && resource.isEmpty()) {
@@ -208,7 +216,7 @@ public final class FhirJsonEncoder {
     if (value != null && meta == null) {
       throw Unsupported.INSTANCE;
     }
-    String version = resource.getIdElement().getVersionIdPart();
+    String version = resource.hasIdElement() ? resource.getIdElement().getVersionIdPart() : null;
     boolean addVersion = !isBlank(version) && (meta == null || isBlank(meta.getVersionId()));
     boolean filter =
         meta != null
@@ -304,9 +312,6 @@ public final class FhirJsonEncoder {
         text = p.getValueAsString();
         if (isBlank(text) && p.isEmpty()) {
           continue;
-        }
-        if (p.hasFormatComment()) {
-          throw Unsupported.INSTANCE;
         }
         if (p.hasExtension()) {
           force = true;
@@ -473,7 +478,7 @@ public final class FhirJsonEncoder {
   /**
    * The {@code _name} member after primitives of which some have extensions: an object for a single
    * value, else an array with one entry per value written (null where a value has neither
-   * extensions nor an id).
+   * extensions, an id nor comments; {} where it has only comments).
    */
   private void primitiveExtras(
       ChildType type, List<?> list, Object values, boolean array, Resource owner, JsonBuffer out) {
@@ -494,7 +499,8 @@ public final class FhirJsonEncoder {
       }
       boolean extensions = p.hasExtension();
       String elementId = p.getId();
-      if (!extensions && isBlank(elementId)) {
+      // R4 JSON has no comments, but HAPI still counts a comment (from XML) as content here.
+      if (!extensions && isBlank(elementId) && !p.hasFormatComment()) {
         if (!array) {
           throw Unsupported.INSTANCE;
         }

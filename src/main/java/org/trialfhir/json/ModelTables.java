@@ -149,6 +149,8 @@ final class ModelTables {
      * How a value of this class is written in this child (e.g. Observation.value → valueQuantity).
      */
     ChildType type(Class<? extends IBase> valueClass) {
+      // Copy on write: most children see one value class; a racing thread at worst computes the
+      // same entry again.
       ChildType[] known = types;
       for (ChildType type : known) {
         if (type.valueClass == valueClass) {

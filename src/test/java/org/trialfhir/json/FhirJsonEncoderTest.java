@@ -7,6 +7,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +117,60 @@ class FhirJsonEncoderTest {
     assertThat(ENCODER.fallbackCount()).as("fallbacks to HAPI").isEqualTo(fallbacks);
   }
 
+  /**
+   * Beyond our own resources: HL7's R4 value sets, extension definitions and datatype profiles as
+   * HAPI ships them (narratives, primitive extensions, comments from XML, most datatypes).
+   */
+  @TestFactory
+  Stream<DynamicTest> hl7ConformanceResourcesShippedWithHapi() {
+    return Stream.of(
+            "valueset/valuesets.xml",
+            "extension/extension-definitions.xml",
+            "profile/profiles-types.xml")
+        .map(
+            name ->
+                DynamicTest.dynamicTest(
+                    name,
+                    () -> {
+                      Bundle bundle;
+                      try (InputStream in =
+                          getClass().getResourceAsStream("/org/hl7/fhir/r4/model/" + name)) {
+                        bundle = (Bundle) Fhir.context().newXmlParser().parseResource(in);
+                      }
+                      assertThat(bundle.getEntry()).hasSizeGreaterThan(50);
+                      long fallbacks = ENCODER.fallbackCount();
+                      IParser compact = hapi(false);
+                      IParser pretty = hapi(true);
+                      for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                        Resource resource = entry.getResource();
+                        assertThat(ENCODER.encode(resource))
+                            .as(resource.fhirType() + "/" + resource.getIdPart())
+                            .isEqualTo(compact.encodeResourceToString(resource));
+                        assertThat(ENCODER.withPrettyPrint(true).encode(resource))
+                            .isEqualTo(pretty.encodeResourceToString(resource));
+                      }
+                      assertThat(ENCODER.encode(bundle))
+                          .isEqualTo(compact.encodeResourceToString(bundle));
+                      assertThat(ENCODER.fallbackCount()).isEqualTo(fallbacks);
+                    }));
+  }
+
+  @Test
+  void encodingLeavesTheResourceAsItWas() throws IOException {
+    Patient patient = new Patient();
+    patient.addName().setFamily("Smith").addGiven("Anna");
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+    bundle
+        .addEntry()
+        .setFullUrl("urn:uuid:0b3a7e1c-3e2b-4ad2-9b9d-3c8c5a4e1f00")
+        .setResource(patient);
+    String json = ENCODER.encode(bundle);
+    assertThat(patient.hasIdElement()).isFalse();
+    // HAPI, for comparison, gives the entry's resource its urn fullUrl as id (not written).
+    assertThat(hapi(false).encodeResourceToString(bundle)).isEqualTo(json);
+    assertThat(patient.getIdElement().getValue()).startsWith("urn:uuid:");
+  }
+
   @Test
   void concurrentEncodingGivesTheSameOutput() {
     List<Bundle> bundles =
@@ -154,6 +209,27 @@ class FhirJsonEncoderTest {
     assertThat(ENCODER.encode(patient))
         .contains("\"given\":[\"Anna\",null,\"Maria\",\"Luise\",\"Eva\"]")
         .contains("\"_given\":[null,{\"extension\":");
+  }
+
+  @Test
+  void commentsFromXmlAsHapiTreatsThemInJson() throws IOException {
+    Patient patient = new Patient();
+    patient.setId("c1");
+    patient.getIdElement().getFormatCommentsPre().add("a comment on the id");
+    HumanName name = patient.addName();
+    name.addGivenElement().setValue("Anna").getFormatCommentsPre().add("only a comment");
+    StringType withExtension = new StringType("Maria");
+    withExtension.addExtension(EXT + "origin", new StringType("baptism"));
+    name.getGiven().add(withExtension);
+    name.addGiven("Eva");
+    patient.getBirthDateElement().setValueAsString("1970");
+    patient.getBirthDateElement().getFormatCommentsPost().add("single value: no effect");
+    name.getFamilyElement().setValue("F").getFormatCommentsPre().add("composite: no effect");
+    assertEncodedWithoutFallback(patient);
+    assertThat(ENCODER.encode(patient))
+        .contains("\"_id\":{}")
+        .contains("\"_given\":[{},{\"extension\":")
+        .endsWith("null]}],\"birthDate\":\"1970\"}");
   }
 
   @Test
