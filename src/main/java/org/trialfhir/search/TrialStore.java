@@ -9,7 +9,12 @@ public interface TrialStore extends AutoCloseable {
   /** The resource of that type and id, or empty. */
   Optional<Resource> read(String resourceType, String id);
 
-  /** Executes a validated search. */
+  /**
+   * Executes a validated search (from {@link QueryParser}).
+   *
+   * @throws InvalidSearchException for what only the index can judge: a {@code :text} or {@code
+   *     _content} value made only of stop words
+   */
   SearchResult search(SearchQuery query);
 
   /**

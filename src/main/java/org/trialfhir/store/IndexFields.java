@@ -28,8 +28,10 @@ import org.apache.lucene.util.BytesRef;
  *   <li>reference: {@code .r} "Type/id";
  *   <li>date: {@code .lo} and {@code .hi} (epoch ms, inclusive) as long points;
  *   <li>quantity: {@code .lo} and {@code .hi} as double points (open ends infinite);
- *   <li>special ({@code near}): {@code .geo} one lat/lon point per site, plus the {@code _sites}
- *       doc value with every site's exact position and status.
+ *   <li>special ({@code near}): on a Location, {@code .geo} its lat/lon point and the {@code
+ *       _position} doc value with its exact position; on a study, presence only ({@code near} is
+ *       resolved through the Locations). Both carry the {@code _sites} doc value: each site's
+ *       Location id and status (a Location is its own site).
  * </ul>
  *
  * <p>And per document: {@code _type}, {@code _id}, {@code _key} ("Type/id", unique), {@code _owner}
@@ -46,6 +48,7 @@ final class IndexFields {
   static final String CONTENT = "_content";
   static final String JSON = "_json";
   static final String SITES = "_sites";
+  static final String POSITION = "_position";
 
   /** Indexed strings are cut to this many characters (query values are at most 1,000). */
   static final int MAX_STRING = 2_000;
@@ -152,18 +155,18 @@ final class IndexFields {
     present.add(param);
   }
 
-  /** The sites (or the one position of a Location) for near and site-status. */
-  void sites(String nearParam, List<Sites.Site> sites) {
-    if (sites.isEmpty()) {
-      return;
+  /** The sites of a study (or a Location as its own site), for near and site-status. */
+  void sites(List<Sites.Site> sites) {
+    if (!sites.isEmpty()) {
+      document.add(new BinaryDocValuesField(SITES, Sites.encode(sites)));
     }
-    for (Sites.Site site : sites) {
-      if (site.hasPosition()) {
-        document.add(new LatLonPoint(field(nearParam, "geo"), site.latitude(), site.longitude()));
-        present.add(nearParam);
-      }
-    }
-    document.add(new BinaryDocValuesField(SITES, Sites.encode(sites)));
+  }
+
+  /** A Location's position: the point the near prefilter finds, and its exact value. */
+  void position(String nearParam, double latitude, double longitude) {
+    document.add(new LatLonPoint(field(nearParam, "geo"), latitude, longitude));
+    document.add(new BinaryDocValuesField(POSITION, Sites.encodePosition(latitude, longitude)));
+    present.add(nearParam);
   }
 
   /** Full text for {@code _content}. */

@@ -242,16 +242,17 @@ final class IndexValues {
     return quantity.getValue().multiply(factor).doubleValue();
   }
 
-  /** near and site-status: each site's position (from its Location) and status. */
+  /**
+   * near and site-status: each site's Location id and status; near is present when one of the
+   * study's Locations has a position.
+   */
   private static void sites(IndexFields f, ResearchStudy rs, Map<String, Location> locations) {
     List<Sites.Site> sites = new ArrayList<>();
     for (Reference site : rs.getSite()) {
-      Location location = locations.get(site.getReferenceElement().getIdPart());
-      double latitude = Double.NaN;
-      double longitude = Double.NaN;
+      String id = site.getReferenceElement().getIdPart();
+      Location location = locations.get(id);
       if (location != null && location.hasPosition()) {
-        latitude = location.getPosition().getLatitude().doubleValue();
-        longitude = location.getPosition().getLongitude().doubleValue();
+        f.present("near");
       }
       String status = null;
       for (Extension extension : site.getExtensionsByUrl(TrialExtension.SITE_STATUS.url())) {
@@ -262,9 +263,11 @@ final class IndexValues {
           }
         }
       }
-      sites.add(new Sites.Site(latitude, longitude, status));
+      if (id != null) {
+        sites.add(new Sites.Site(id, status));
+      }
     }
-    f.sites("near", sites);
+    f.sites(sites);
   }
 
   /** _content: the texts the registry's _content expression names. */
@@ -321,14 +324,12 @@ final class IndexValues {
       f.string("address-country", a.getCountry());
     }
     if (l.hasPosition() && l.getPosition().hasLatitude() && l.getPosition().hasLongitude()) {
-      f.sites(
+      f.position(
           "near",
-          List.of(
-              new Sites.Site(
-                  l.getPosition().getLatitude().doubleValue(),
-                  l.getPosition().getLongitude().doubleValue(),
-                  null)));
+          l.getPosition().getLatitude().doubleValue(),
+          l.getPosition().getLongitude().doubleValue());
     }
+    f.sites(List.of(new Sites.Site(l.getIdPart(), null)));
   }
 
   private static void organization(IndexFields f, Organization o) {

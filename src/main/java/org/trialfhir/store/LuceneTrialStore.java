@@ -270,7 +270,7 @@ public final class LuceneTrialStore implements TrialStore {
   }
 
   private Page page(IndexSearcher searcher, SearchQuery query) throws IOException {
-    QueryBuilder.Built built = new QueryBuilder(clock.millis()).build(query);
+    QueryBuilder.Built built = new QueryBuilder(clock.millis(), searcher).build(query);
     boolean byDistance = query.sort().stream().anyMatch(k -> k.param().equals("near"));
     boolean wantTotal = query.total() != TotalMode.NONE;
     List<Integer> page = new ArrayList<>();

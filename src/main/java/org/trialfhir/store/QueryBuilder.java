@@ -1,10 +1,11 @@
 package org.trialfhir.store;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.lucene.document.DoublePoint;
-import org.apache.lucene.document.LatLonPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queries.spans.SpanNearQuery;
@@ -13,9 +14,13 @@ import org.apache.lucene.queries.spans.SpanTermQuery;
 import org.apache.lucene.search.AutomatonQuery;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.automaton.Automata;
 import org.apache.lucene.util.automaton.Automaton;
 import org.apache.lucene.util.automaton.Operations;
@@ -33,12 +38,11 @@ import org.trialfhir.search.SearchValues.DateValue;
  * Turns the criteria of a {@link SearchQuery} into one Lucene query over the fields {@link
  * IndexFields} writes. Each criterion is a filter (AND); its values are alternatives (OR).
  * Site-level criteria ({@code near}, {@code site-status}) are gathered into one {@link
- * SitePredicate}, checked on each site by a {@link SiteQuery}, behind index prefilters.
+ * SitePredicate}, checked on each site by a {@link SiteQuery}, behind index prefilters: each {@code
+ * near} is first resolved to the served Locations within its distance ({@link NearResolver}), and
+ * only resources at one of them are candidates.
  */
 final class QueryBuilder {
-  /** The prefilter radius is widened by this factor: haversine differs from WGS84 by < 0.6%. */
-  private static final double PREFILTER_SLACK = 1.01;
-
   private static final String SITE_STATUS_SYSTEM =
       Canonical.codeSystem(CtgovVocabulary.SITE_STATUS.id());
 
@@ -46,26 +50,30 @@ final class QueryBuilder {
   record Built(Query query, SitePredicate sites) {}
 
   private final long now;
+  private final IndexSearcher searcher;
 
   /**
    * @param now the current time in epoch ms, for the {@code ap} prefix of dates
+   * @param searcher the index searched, on which {@code near} is first resolved to Locations
    */
-  QueryBuilder(long now) {
+  QueryBuilder(long now, IndexSearcher searcher) {
     this.now = now;
+    this.searcher = searcher;
   }
 
-  Built build(SearchQuery search) {
+  Built build(SearchQuery search) throws IOException {
     BooleanQuery.Builder all = new BooleanQuery.Builder();
     all.add(new TermQuery(new Term(IndexFields.TYPE, search.resourceType())), Occur.FILTER);
-    List<List<SearchValues.Near>> near = new ArrayList<>();
+    List<Map<String, Double>> near = new ArrayList<>();
     List<SitePredicate.StatusGroup> statuses = new ArrayList<>();
     for (Criterion c : search.criteria()) {
       String code = c.param().code();
       if (code.equals("near") && c.modifier() == Modifier.NONE) {
         List<SearchValues.Near> points =
             c.values().stream().map(v -> SearchValues.near(c.name(), v)).toList();
-        near.add(points);
-        all.add(nearPrefilter(points), Occur.FILTER);
+        Map<String, Double> within = NearResolver.within(searcher, points);
+        near.add(within);
+        all.add(atLocations(search.resourceType(), within.keySet()), Occur.FILTER);
       } else if (code.equals("site-status")
           && (c.modifier() == Modifier.NONE || c.modifier() == Modifier.NOT)) {
         List<SearchValues.Token> tokens =
@@ -301,21 +309,18 @@ final class QueryBuilder {
     return DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, value);
   }
 
-  private static Query nearPrefilter(List<SearchValues.Near> points) {
-    BooleanQuery.Builder any = new BooleanQuery.Builder();
-    for (SearchValues.Near point : points) {
-      double meters = point.distanceKm() * 1000 * PREFILTER_SLACK + 100;
-      if (meters >= 20_000_000) {
-        // Half the Earth's circumference: every site with a position is a candidate.
-        any.add(has("near"), Occur.SHOULD);
-      } else {
-        any.add(
-            LatLonPoint.newDistanceQuery(
-                IndexFields.field("near", "geo"), point.latitude(), point.longitude(), meters),
-            Occur.SHOULD);
-      }
+  /** Resources at one of these Locations: studies with such a site, or the Locations. */
+  private static Query atLocations(String resourceType, java.util.Set<String> locationIds) {
+    if (locationIds.isEmpty()) {
+      return new MatchNoDocsQuery();
     }
-    return any.build();
+    List<BytesRef> terms = new ArrayList<>(locationIds.size());
+    if (resourceType.equals("Location")) {
+      locationIds.forEach(id -> terms.add(new BytesRef(id)));
+      return new TermInSetQuery(IndexFields.ID, terms);
+    }
+    locationIds.forEach(id -> terms.add(new BytesRef("Location/" + id)));
+    return new TermInSetQuery(IndexFields.field("site", "r"), terms);
   }
 
   private static Query and(Query a, Query b) {

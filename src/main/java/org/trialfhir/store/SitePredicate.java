@@ -1,6 +1,7 @@
 package org.trialfhir.store;
 
 import java.util.List;
+import java.util.Map;
 import org.trialfhir.search.SearchValues;
 
 /**
@@ -8,12 +9,14 @@ import org.trialfhir.search.SearchValues;
  * criterion (any of its points) and every {@code site-status} criterion must hold for the same
  * site. A resource matches when one of its sites does.
  *
- * @param near one list of alternative points per near criterion
+ * @param near one map per near criterion: the ids of the Locations within its distance of one of
+ *     its points, each with its smallest such distance in km (resolved against the served Locations
+ *     before the search, see {@link NearResolver})
  * @param statuses one group per site-status criterion
  */
-record SitePredicate(List<List<SearchValues.Near>> near, List<StatusGroup> statuses) {
+record SitePredicate(List<Map<String, Double>> near, List<StatusGroup> statuses) {
   SitePredicate {
-    near = near.stream().map(List::copyOf).toList();
+    near = near.stream().map(Map::copyOf).toList();
     statuses = List.copyOf(statuses);
   }
 
@@ -76,27 +79,12 @@ record SitePredicate(List<List<SearchValues.Near>> near, List<StatusGroup> statu
       }
     }
     double best = Double.POSITIVE_INFINITY;
-    for (List<SearchValues.Near> alternatives : near) {
-      if (!site.hasPosition()) {
+    for (Map<String, Double> within : near) {
+      Double km = within.get(site.locationId());
+      if (km == null) {
         return null;
       }
-      boolean within = false;
-      for (SearchValues.Near point : alternatives) {
-        double km =
-            Geo.distanceWithinKm(
-                point.latitude(),
-                point.longitude(),
-                site.latitude(),
-                site.longitude(),
-                point.distanceKm());
-        if (km <= point.distanceKm()) {
-          within = true;
-          best = Math.min(best, km);
-        }
-      }
-      if (!within) {
-        return null;
-      }
+      best = Math.min(best, km);
     }
     return best;
   }

@@ -6,19 +6,39 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.mapping.TrialGraph;
 
@@ -28,9 +48,10 @@ import org.trialfhir.mapping.TrialGraph;
  * call {@link #add} from several threads.
  *
  * <p>Shared resources come from many studies; when two studies give different content for one id
- * (the same site last updated on two dates), the index keeps one chosen by content alone (the
- * longest JSON, then the larger hash), so the result does not depend on the order of the input or
- * of the threads. A study read twice is replaced by the later record (the higher sequence number).
+ * (the same site last updated on two dates, or geocoded differently), the index keeps one chosen by
+ * content alone (the longest JSON, then the larger hash), so the result does not depend on the
+ * order of the input or of the threads; studies are searched by {@code near} at the position of the
+ * version kept. A study read twice is replaced by the later record (the higher sequence number).
  */
 public final class TrialIndexWriter implements Closeable {
   private static final org.slf4j.Logger LOG =
@@ -62,6 +83,9 @@ public final class TrialIndexWriter implements Closeable {
       config.setRAMBufferSizeMB(RAM_BUFFER_MB);
       config.setCommitOnClose(false);
       config.setUseCompoundFile(false);
+      // Stored JSON is most of the index: DEFLATE keeps it about half the size of LZ4 (issue 4:
+      // 570,000 studies under 8 GB); reads stay cheap behind the store's cache of parsed resources.
+      config.setCodec(new Lucene912Codec(Lucene912Codec.Mode.BEST_COMPRESSION));
       TieredMergePolicy merges = new TieredMergePolicy();
       merges.setSegmentsPerTier(8);
       merges.setFloorSegmentMB(16);
@@ -103,10 +127,7 @@ public final class TrialIndexWriter implements Closeable {
     for (IndexValues.Indexed indexed :
         IndexValues.documents(graph, parser::encodeResourceToString)) {
       Resource resource = indexed.resource();
-      if (resource instanceof Location location) {
-        notePosition(location);
-        addShared(resource, indexed.document(), indexed.json());
-      } else if (resource instanceof Organization) {
+      if (resource instanceof Location || resource instanceof Organization) {
         addShared(resource, indexed.document(), indexed.json());
       } else {
         owned.add(indexed.document());
@@ -145,10 +166,18 @@ public final class TrialIndexWriter implements Closeable {
     return n == null ? 0 : n;
   }
 
+  /** Bits of a shared entry: a version with a position, one without; the rank above them. */
+  private static final long WITH_POSITION = 1;
+
+  private static final long WITHOUT_POSITION = 2;
+
   private void addShared(Resource resource, Document document, String json) throws IOException {
     String key = IndexFields.key(resource.fhirType(), resource.getIdPart());
-    long rank =
-        ((long) Math.min(json.length(), Integer.MAX_VALUE) << 32) | (json.hashCode() & 0xffffffffL);
+    long rank = rank(json);
+    long seen =
+        resource instanceof Location location
+            ? (location.hasPosition() ? WITH_POSITION : WITHOUT_POSITION)
+            : 0;
     try {
       shared.compute(
           key,
@@ -157,13 +186,14 @@ public final class TrialIndexWriter implements Closeable {
               if (previous == null) {
                 writer.addDocument(document);
                 resources.incrementAndGet();
-                return rank;
+                return rank << 2 | seen;
               }
-              if (rank > previous) {
+              long bits = (previous & 3) | seen;
+              if (rank > previous >>> 2) {
                 writer.updateDocument(new Term(IndexFields.KEY, k), document);
-                return rank;
+                return rank << 2 | bits;
               }
-              return previous;
+              return (previous & ~3L) | bits;
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -173,141 +203,117 @@ public final class TrialIndexWriter implements Closeable {
     }
   }
 
-  /** Position of each Location as the studies gave it; CONFLICT when two studies differ. */
-  private final ConcurrentHashMap<String, String> positions = new ConcurrentHashMap<>();
-
-  private static final String CONFLICT = "conflict";
-
-  private void notePosition(Location location) {
-    String position =
-        location.hasPosition()
-            ? location.getPosition().getLatitude() + "," + location.getPosition().getLongitude()
-            : "none";
-    positions.merge(location.getIdPart(), position, (a, b) -> a.equals(b) ? a : CONFLICT);
-  }
-
   /**
-   * Re-indexes the studies with a site whose Location came with different positions from different
-   * studies, so that their near fields use the position of the Location version the index serves
-   * (what {@code ResearchStudy.site.resolve().position} gives).
+   * Re-indexes the studies with a site whose Location came with a position from some studies and
+   * without one from others, so that whether near has a value for them ({@code near:missing})
+   * follows the Location version the index serves (what {@code ResearchStudy.site.resolve()
+   * .position} gives). Positions themselves need nothing: near is resolved against the served
+   * Locations at search time.
    */
   private void reconcilePositions() throws IOException {
     List<String> conflicted =
-        positions.entrySet().stream()
-            .filter(e -> e.getValue().equals(CONFLICT))
-            .map(java.util.Map.Entry::getKey)
+        shared.entrySet().stream()
+            .filter(e -> (e.getValue() & 3) == (WITH_POSITION | WITHOUT_POSITION))
+            .map(e -> e.getKey().substring("Location/".length()))
             .sorted()
             .toList();
-    positions.clear();
     if (conflicted.isEmpty()) {
       return;
     }
-    try (org.apache.lucene.index.DirectoryReader reader =
-        org.apache.lucene.index.DirectoryReader.open(writer)) {
-      org.apache.lucene.search.IndexSearcher searcher =
-          new org.apache.lucene.search.IndexSearcher(reader);
-      java.util.Set<String> studyKeys = new java.util.TreeSet<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      Set<String> studyIds = new TreeSet<>();
       for (String id : conflicted) {
-        org.apache.lucene.search.TopDocs hits =
+        TopDocs hits =
             searcher.search(
-                new org.apache.lucene.search.TermQuery(
-                    new Term(IndexFields.field("site", "r"), "Location/" + id)),
-                Integer.MAX_VALUE);
-        for (org.apache.lucene.search.ScoreDoc hit : hits.scoreDocs) {
-          studyKeys.add(
-              "ResearchStudy/"
-                  + parse(searcher, hit.doc, org.hl7.fhir.r4.model.ResearchStudy.class)
-                      .getIdPart());
+                new TermQuery(new Term(IndexFields.field("site", "r"), "Location/" + id)),
+                Math.max(1, reader.maxDoc()));
+        for (ScoreDoc hit : hits.scoreDocs) {
+          studyIds.add(idOf(reader, hit.doc));
         }
       }
       IParser parser = parsers.get();
-      for (String key : studyKeys) {
-        org.hl7.fhir.r4.model.ResearchStudy study =
-            load(searcher, key, org.hl7.fhir.r4.model.ResearchStudy.class);
-        org.hl7.fhir.r4.model.Group eligibility = null;
+      Map<String, Location> served = new HashMap<>();
+      for (String nctId : studyIds) {
+        String key = IndexFields.key("ResearchStudy", nctId);
+        String json = json(searcher, key);
+        ResearchStudy study = parser.parseResource(ResearchStudy.class, json);
+        Group eligibility = null;
         if (study.hasEnrollment()) {
-          eligibility =
-              load(
-                  searcher,
-                  study.getEnrollmentFirstRep().getReference(),
-                  org.hl7.fhir.r4.model.Group.class);
+          String groupJson = json(searcher, study.getEnrollmentFirstRep().getReference());
+          eligibility = groupJson == null ? null : parser.parseResource(Group.class, groupJson);
         }
-        java.util.Map<String, Location> locations = new java.util.HashMap<>();
-        for (org.hl7.fhir.r4.model.Reference site : study.getSite()) {
-          Location location = position(searcher, site.getReferenceElement().getIdPart());
+        Map<String, Location> locations = new HashMap<>();
+        for (Reference site : study.getSite()) {
+          String id = site.getReferenceElement().getIdPart();
+          Location location = served.computeIfAbsent(id, k -> position(searcher, k));
           if (location != null) {
-            locations.put(location.getIdPart(), location);
+            locations.put(id, location);
           }
         }
         IndexFields fields = IndexValues.fields(study, eligibility, locations);
-        fields.owner(study.getIdPart());
-        fields.json(parser.encodeResourceToString(study));
+        fields.owner(nctId);
+        fields.json(json);
         writer.updateDocument(new Term(IndexFields.KEY, key), fields.document());
       }
       LOG.info(
-          "{} sites were given different positions by different studies; re-indexed {} studies"
-              + " with the served positions",
+          "{} sites came with a position from some studies and without from others; re-indexed"
+              + " the {} studies at them with the Locations served",
           conflicted.size(),
-          studyKeys.size());
+          studyIds.size());
     }
   }
 
-  private static String idOf(org.apache.lucene.index.IndexReader reader, int doc)
-      throws IOException {
-    var leaves = reader.leaves();
-    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    var ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+  private static String idOf(IndexReader reader, int doc) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
     if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
-      throw new IllegalStateException("document without id");
+      throw new IllegalStateException("a document without an id");
     }
     return ids.lookupOrd(ids.ordValue()).utf8ToString();
   }
 
-  /** The served Location's position alone (from its sites doc value), without parsing it. */
-  private static Location position(org.apache.lucene.search.IndexSearcher searcher, String id)
-      throws IOException {
-    org.apache.lucene.search.TopDocs hits =
-        searcher.search(
-            new org.apache.lucene.search.TermQuery(
-                new Term(IndexFields.KEY, IndexFields.key("Location", id))),
-            1);
+  /**
+   * The served Location's position alone (read from its sites doc value, not parsed), or null when
+   * the index has no such Location.
+   */
+  private static Location position(IndexSearcher searcher, String id) {
+    try {
+      TopDocs hits =
+          searcher.search(
+              new TermQuery(new Term(IndexFields.KEY, IndexFields.key("Location", id))), 1);
+      if (hits.scoreDocs.length == 0) {
+        return null;
+      }
+      int doc = hits.scoreDocs[0].doc;
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+      Location location = new Location();
+      location.setId(id);
+      BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.POSITION);
+      if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
+        double[] position = Sites.decodePosition(sites.binaryValue());
+        location.getPosition().setLatitude(position[0]).setLongitude(position[1]);
+      }
+      return location;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The stored JSON of the resource with this key, or null. */
+  private static String json(IndexSearcher searcher, String key) throws IOException {
+    TopDocs hits = searcher.search(new TermQuery(new Term(IndexFields.KEY, key)), 1);
     if (hits.scoreDocs.length == 0) {
       return null;
     }
-    int doc = hits.scoreDocs[0].doc;
-    var leaves = searcher.getIndexReader().leaves();
-    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    Location location = new Location();
-    location.setId(id);
-    var sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
-    if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
-      Sites.Site site = Sites.decode(sites.binaryValue()).get(0);
-      location.getPosition().setLatitude(site.latitude()).setLongitude(site.longitude());
-    }
-    return location;
-  }
-
-  private <T extends Resource> T load(
-      org.apache.lucene.search.IndexSearcher searcher, String key, Class<T> type)
-      throws IOException {
-    org.apache.lucene.search.TopDocs hits =
-        searcher.search(new org.apache.lucene.search.TermQuery(new Term(IndexFields.KEY, key)), 1);
-    return hits.scoreDocs.length == 0 ? null : parse(searcher, hits.scoreDocs[0].doc, type);
-  }
-
-  private <T extends Resource> T parse(
-      org.apache.lucene.search.IndexSearcher searcher, int doc, Class<T> type) throws IOException {
-    org.apache.lucene.util.BytesRef json =
+    BytesRef json =
         searcher
             .storedFields()
-            .document(doc, java.util.Set.of(IndexFields.JSON))
+            .document(hits.scoreDocs[0].doc, Set.of(IndexFields.JSON))
             .getBinaryValue(IndexFields.JSON);
-    return parsers
-        .get()
-        .parseResource(
-            type,
-            new String(
-                json.bytes, json.offset, json.length, java.nio.charset.StandardCharsets.UTF_8));
+    return new String(json.bytes, json.offset, json.length, StandardCharsets.UTF_8);
   }
 
   /**

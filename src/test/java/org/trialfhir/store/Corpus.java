@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.ctgov.RecordProblem;
 import org.trialfhir.ctgov.Study;
@@ -95,21 +94,6 @@ final class Corpus {
       }
     }
     return shared;
-  }
-
-  /** The studies by id. */
-  static Map<String, ResearchStudy> studies() {
-    Map<String, ResearchStudy> byId = new LinkedHashMap<>();
-    graphs().forEach(g -> byId.put(g.researchStudy().getIdPart(), g.researchStudy()));
-    return byId;
-  }
-
-  /** The graph of a study. */
-  static TrialGraph graph(String nctId) {
-    return graphs().stream()
-        .filter(g -> g.researchStudy().getIdPart().equals(nctId))
-        .findFirst()
-        .orElseThrow();
   }
 
   /**

@@ -800,6 +800,10 @@ class LuceneTrialStoreTest {
     assertThat(seen).isEqualTo(store.searchIds(q).stream().map(LuceneTrialStore.Hit::id).toList());
     assertThat(seen).isSorted();
     assertThat(store.search(q.withPage(total + 10, 37)).matches()).isEmpty();
+    // A deep page (as a forged link could ask) is answered at once, with the total.
+    SearchResult deep = store.search(q.withPage(9_000_000, 500));
+    assertThat(deep.matches()).isEmpty();
+    assertThat(deep.total()).isEqualTo(total);
   }
 
   @Test
