@@ -115,6 +115,10 @@ public final class TrialServer implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
     context.setContextPath("/");
+    // Jetty stops reading a form at 200,000 bytes and answers 400 with the rest unread; closing a
+    // connection with unread input resets it, and the client may never see that answer. Reading
+    // forms up to the body limit lets the search parser reject them with a proper 400.
+    context.setMaxFormContentSize((int) MAX_REQUEST_BODY_BYTES);
     context.setErrorHandler(new OperationOutcomeErrorHandler(fhir));
     TrialMatching matching = new TrialMatching(backend);
     FhirRestServer fhirServlet =
