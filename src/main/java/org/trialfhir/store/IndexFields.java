@@ -56,6 +56,14 @@ final class IndexFields {
   private final Document document = new Document();
   private final Set<String> present = new LinkedHashSet<>();
 
+  /**
+   * Field and value of every term field written: a value repeated in one document (the same site
+   * status at 40 sites, the same category code on many outcomes) is indexed once. Searches only ask
+   * whether a document has a value, never how often (nothing is scored), so the repeats only cost
+   * indexing time and postings.
+   */
+  private final Set<String> written = new java.util.HashSet<>();
+
   IndexFields(String type, String id) {
     document.add(new StringField(TYPE, type, Field.Store.NO));
     document.add(new StringField(ID, id, Field.Store.NO));
@@ -94,16 +102,16 @@ final class IndexFields {
   void token(String param, String system, String code) {
     if (code == null || code.isEmpty()) {
       if (system != null && !system.isEmpty()) {
-        document.add(new StringField(field(param, "s"), system, Field.Store.NO));
+        term(field(param, "s"), system);
         present.add(param);
       }
       return;
     }
-    document.add(new StringField(field(param, "c"), code, Field.Store.NO));
+    term(field(param, "c"), code);
     String sys = system == null ? "" : system;
-    document.add(new StringField(field(param, "sc"), sys + "|" + code, Field.Store.NO));
+    term(field(param, "sc"), sys + "|" + code);
     if (!sys.isEmpty()) {
-      document.add(new StringField(field(param, "s"), sys, Field.Store.NO));
+      term(field(param, "s"), sys);
     }
     present.add(param);
   }
@@ -111,7 +119,10 @@ final class IndexFields {
   /** A text of a token value (a concept's text or a coding's display), for {@code :text}. */
   void tokenText(String param, String text) {
     if (text != null && !text.isBlank()) {
-      document.add(new TextField(field(param, "t"), text, Field.Store.NO));
+      String name = field(param, "t");
+      if (written.add(name + '\u0000' + text)) {
+        document.add(new TextField(name, text, Field.Store.NO));
+      }
       present.add(param);
     }
   }
@@ -129,14 +140,21 @@ final class IndexFields {
       // Longer than any query value: it can still match by prefix, never exactly.
       exact = exact.substring(0, MAX_STRING) + '\u0000';
     }
-    document.add(new StringField(field(param, "n"), normal, Field.Store.NO));
-    document.add(new StringField(field(param, "x"), exact, Field.Store.NO));
+    term(field(param, "n"), normal);
+    term(field(param, "x"), exact);
     present.add(param);
+  }
+
+  /** An exact term, once per document. */
+  private void term(String name, String value) {
+    if (written.add(name + '\u0000' + value)) {
+      document.add(new StringField(name, value, Field.Store.NO));
+    }
   }
 
   void reference(String param, String reference) {
     if (reference != null && !reference.isEmpty()) {
-      document.add(new StringField(field(param, "r"), reference, Field.Store.NO));
+      term(field(param, "r"), reference);
       present.add(param);
     }
   }

@@ -2,10 +2,8 @@ package org.trialfhir.store;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.lucene.document.Document;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -31,7 +29,6 @@ import org.trialfhir.ctgov.CtgovVocabulary;
 import org.trialfhir.mapping.Canonical;
 import org.trialfhir.mapping.LocalCode;
 import org.trialfhir.mapping.TrialExtension;
-import org.trialfhir.mapping.TrialGraph;
 import org.trialfhir.search.SearchValues;
 
 /**
@@ -47,34 +44,10 @@ final class IndexValues {
 
   private IndexValues() {}
 
-  /** A resource's document and its stored JSON. */
-  record Indexed(Resource resource, Document document, String json) {}
-
   /**
-   * The documents of every resource of a study's graph, in {@link TrialGraph#resources()} order.
+   * The fields of one resource of a study's graph ({@code eligibility} and {@code locations}: the
+   * study's, for a ResearchStudy; unused otherwise).
    */
-  static List<Indexed> documents(TrialGraph graph, JsonEncoder json) {
-    Map<String, Location> locations = new HashMap<>();
-    graph.locations().forEach(l -> locations.put(l.getIdPart(), l));
-    String nctId = graph.researchStudy().getIdPart();
-    List<Indexed> documents = new ArrayList<>();
-    for (Resource resource : graph.resources()) {
-      IndexFields fields = fields(resource, graph.eligibility(), locations);
-      if (!(resource instanceof Location) && !(resource instanceof Organization)) {
-        fields.owner(nctId);
-      }
-      String encoded = json.encode(resource);
-      fields.json(encoded);
-      documents.add(new Indexed(resource, fields.document(), encoded));
-    }
-    return documents;
-  }
-
-  /** Encodes a resource as the stored JSON (a HAPI parser is not thread-safe: one per thread). */
-  interface JsonEncoder {
-    String encode(Resource resource);
-  }
-
   static IndexFields fields(Resource resource, Group eligibility, Map<String, Location> locations) {
     IndexFields f = new IndexFields(resource.fhirType(), resource.getIdPart());
     f.token("_id", null, resource.getIdPart());
