@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (results are recorded in the README's Performance section).",
-    subcommands = {BenchConvertCommand.class, BenchCorpusCommand.class})
+    subcommands = {
+      BenchConvertCommand.class,
+      BenchCorpusCommand.class,
+      BenchSearchCommand.class,
+      BenchMatchCommand.class
+    })
 public final class BenchCommand {}
