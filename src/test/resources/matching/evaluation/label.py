@@ -14,7 +14,16 @@ labels.tsv. Rules (joined with " & ": any not-met -> not-met, all met -> met, el
   recentnot:CODES:DAYS      no Condition with one of them whose onset is within DAYS
   lab:LOINC:OP:V[:OP:V]     the most recent Observation's value (in the data's own unit)
   notpreg / notbf           male -> met; active pregnancy Condition -> not-met; else unknown
-Absence of a condition is known only when the patient has at least one Condition.
+  hv:CODES                  study without healthy volunteers: an active Condition with one of the
+                            study's condition codes -> met; else unknown (never not-met)
+  nomed:DRUGS:current       no active MedicationRequest whose text names one of DRUGS (a class
+                            written out as ingredient words below); an active one without any
+                            medication code or text -> unknown
+  qnomed:DRUGS:ever         as nomed at any time, but having one only makes it unknown
+  noproc:WORDS              no Procedure whose text names one of WORDS
+  notboth:CODES:DRUGS       not (an active Condition with one of CODES and an active DRUGS use)
+Absence of a condition (medication, procedure) is known only when the patient has at least one
+Condition (MedicationRequest, Procedure).
 Usage: python3 label.py PATIENTS_DIR > labels.tsv
 """
 import csv, datetime, json, os, sys
@@ -39,6 +48,17 @@ GROUPS = {
 }
 
 
+DRUGS = {
+    "insulin": ["insulin"],
+    "antiobesity": ["semaglutide", "liraglutide", "tirzepatide", "orlistat", "phentermine", "setmelanotide"],
+    "glp1": ["semaglutide", "liraglutide", "dulaglutide", "exenatide", "lixisenatide", "tirzepatide"],
+    "corticosteroid": ["prednisone", "prednisolone", "methylprednisolone", "dexamethasone", "hydrocortisone",
+                       "cortisone", "betamethasone", "triamcinolone", "budesonide", "fluticasone",
+                       "beclomethasone", "mometasone"],
+    "bariatric": ["bariatric", "gastric bypass", "sleeve gastrectomy", "gastric band"],
+}
+
+
 def combine(outcomes):
     if "not-met" in outcomes:
         return "not-met"
@@ -53,6 +73,23 @@ class Patient:
         self.id = self.patient["id"]
         self.conditions = [r for r in resources if r["resourceType"] == "Condition"]
         self.observations = [r for r in resources if r["resourceType"] == "Observation"]
+        self.meds = [r for r in resources if r["resourceType"] == "MedicationRequest"
+                     and r.get("status") not in ("entered-in-error", "cancelled", "draft")]
+        self.procedures = [r for r in resources if r["resourceType"] == "Procedure"]
+
+    def med_uses(self, drugs, active_only):
+        """(named, unnamed): requests naming one of the drugs, requests naming no medication."""
+        named, unnamed = False, False
+        for m in self.meds:
+            if active_only and m.get("status") != "active":
+                continue
+            concept = m.get("medicationCodeableConcept")
+            if not concept:
+                unnamed = True
+                continue
+            text = " ".join([concept.get("text", "")] + [c.get("display", "") for c in concept.get("coding", [])]).lower()
+            named |= any(d in text for d in DRUGS[drugs])
+        return named, unnamed
 
     def codes(self, active_only):
         out = []
@@ -115,6 +152,28 @@ def evaluate(rule, p):
             return "unknown"
         ok = all(OPS[parts[i]](value, float(parts[i + 1])) for i in range(1, len(parts), 2))
         return "met" if ok else "not-met"
+    if name == "hv":
+        return "met" if active & codes else "unknown"
+    if name in ("nomed", "qnomed"):
+        drugs, scope = arg.split(":")
+        named, unnamed = p.med_uses(drugs, scope == "current")
+        if named:
+            return "not-met" if name == "nomed" else "unknown"
+        return "met" if p.meds and not unnamed else "unknown"
+    if name == "noproc":
+        texts = [" ".join(c.get("display", "") for c in r["code"].get("coding", [])).lower() for r in p.procedures]
+        if any(w in t for t in texts for w in DRUGS[arg]):
+            return "not-met"
+        return "met" if p.procedures else "unknown"
+    if name == "notboth":
+        conds, drugs = arg.split(":")
+        has = active & set(conds.split(","))
+        named, unnamed = p.med_uses(drugs, True)
+        if has and named:
+            return "not-met"
+        if (not has and known) or (p.meds and not named and not unnamed):
+            return "met"
+        return "unknown"
     if name in ("notpreg", "notbf"):
         if p.patient.get("gender") == "male":
             return "met"

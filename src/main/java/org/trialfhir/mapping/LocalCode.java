@@ -46,6 +46,22 @@ public enum LocalCode {
       c("breastfeeding", "Breastfeeding", "Breastfeeding (valueBoolean true)."),
       c("ecog", "ECOG performance status", "ECOG performance status score in a range."),
       c(
+          "medication",
+          "Medication",
+          "Taking, or having taken, a medication (valueCodeableConcept: its RxNorm codings and"
+              + " name; criterion-qualifier history for any time in the past, within for a"
+              + " window, else now)."),
+      c(
+          "procedure",
+          "Procedure",
+          "Having undergone a procedure (valueCodeableConcept: its SNOMED CT codings and name;"
+              + " criterion-qualifier within for a window)."),
+      c(
+          "allergy",
+          "Allergy",
+          "A known allergy or hypersensitivity to a medication (valueCodeableConcept: its RxNorm"
+              + " codings), or to the study's own intervention (text only)."),
+      c(
           "other",
           "Criterion not computable",
           "A criterion the parser did not understand; valueCodeableConcept.text holds the sentence,"

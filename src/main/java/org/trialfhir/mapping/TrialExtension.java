@@ -236,15 +236,17 @@ public enum TrialExtension {
   CRITERION_QUALIFIER(
       "criterion-qualifier",
       "Criterion qualifier",
-      "How a machine-derived condition criterion is to be read: resolved conditions count too"
-          + " (history), or the text qualifies the condition in a way codes cannot show"
-          + " (qualified, e.g. uncontrolled or severe), or any one of several conditions counts"
-          + " (anyOf).",
+      "How a machine-derived condition, medication, procedure or allergy criterion is to be read:"
+          + " resolved conditions or past treatment count too (history), or the text qualifies it"
+          + " in a way codes cannot show (qualified, e.g. uncontrolled, severe or major), or any"
+          + " one of several concepts counts (anyOf), or only a treatment within this long before"
+          + " counts (within, a UCUM duration).",
       List.of("Group.characteristic"),
       null,
       Part.optional("history", Value.of("boolean")),
       Part.optional("qualified", Value.of("boolean")),
-      Part.optional("anyOf", Value.of("boolean"))),
+      Part.optional("anyOf", Value.of("boolean")),
+      Part.optional("within", Value.of("Quantity"))),
   AFFILIATION(
       "affiliation",
       "Affiliation",

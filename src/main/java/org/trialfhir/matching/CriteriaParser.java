@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * Turns the free text of a study's criteria into {@link Criterion} objects. Each part (inclusion,
  * exclusion) is split into list items first; one item may yield several criteria: ECOG performance
  * status, an age range, BMI, laboratory thresholds, pregnancy and breastfeeding, and conditions
- * from the terminology table, each negated, qualified or marked "history of" as its words say. An
- * item with words left over that nothing recognised yields, in addition, an {@code other} criterion
- * with the whole sentence, which the matcher always reports as unknown.
+ * from the terminology table, each negated, qualified or marked "history of" as its words say;
+ * medications, procedures and allergies ({@link Treatments}). An item with words left over that
+ * nothing recognised yields, in addition, an {@code other} criterion with the whole sentence, which
+ * the matcher always reports as unknown.
  */
 public final class CriteriaParser {
   private static final String COMPARATOR =
@@ -103,6 +104,7 @@ public final class CriteriaParser {
     pregnancy(text, item, PREGNANCY, CriterionKind.PREGNANCY, found);
     pregnancy(text, item, BREASTFEEDING, CriterionKind.BREASTFEEDING, found);
     conditions(text, item, exclusion, named, numericSpans, found);
+    Treatments.find(text, item, named, found);
     boolean ambiguous = dropRepeatedLabs(found);
     dropPartialAlternatives(text, exclusion, found);
     Map<String, Criterion> unique = new LinkedHashMap<>();
@@ -125,7 +127,12 @@ public final class CriteriaParser {
   private static void dropPartialAlternatives(
       ItemText text, boolean exclusion, List<Criterion> found) {
     if (text.text().contains(" or ") && text.leftoverWords() >= 1) {
-      found.removeIf(c -> c.kind() == CriterionKind.CONDITION && c.exclusion() == exclusion);
+      found.removeIf(
+          c ->
+              (c.kind() == CriterionKind.CONDITION
+                      || c.kind() == CriterionKind.MEDICATION
+                      || c.kind() == CriterionKind.PROCEDURE)
+                  && c.exclusion() == exclusion);
     }
   }
 
@@ -343,7 +350,7 @@ public final class CriteriaParser {
     boolean history = false;
     boolean qualified = false;
     for (Mentions.Mention mention : named) {
-      if (mention.concept().lab()
+      if (!mention.concept().condition()
           || Negation.modifier(text, mention.start(), mention.end())
           || Negation.conditional(text, mention.start())) {
         continue;
@@ -380,7 +387,7 @@ public final class CriteriaParser {
    * Whether two conditions of an inclusion are alternatives ("HIV or HBV", "HBV/HCV"); otherwise
    * each is required on its own.
    */
-  private static boolean alternatives(ItemText text, int from, int to) {
+  static boolean alternatives(ItemText text, int from, int to) {
     String between = text.text().substring(from, Math.max(from, to));
     if (between.contains(" or ") || between.contains("/") || between.contains("and/or")) {
       return true;

@@ -12,13 +12,18 @@ import java.util.List;
  * @param sentence the verbatim source text: the list item it was derived from, or a description of
  *     the structured field
  * @param origin structured field, registry prediction or derived from text
- * @param concepts for a condition: the concept ids of the terminology table, any of which counts;
- *     for a lab: the one laboratory concept id
- * @param history for a condition: resolved conditions count too ("history of …")
- * @param qualified for a condition: the text qualifies it in a way codes cannot show
- *     ("uncontrolled", "severe"), so having the condition alone does not decide the criterion
- * @param range for a lab, age, BMI or ECOG criterion: the values that have the property
- * @param value for sex: the administrative gender code; for healthy volunteers: "true" or "false"
+ * @param concepts for a condition, medication, procedure or allergy: the concept ids of the
+ *     terminology table, any of which counts; for a lab: the one laboratory concept id
+ * @param history for a condition: resolved conditions count too ("history of …"); for a medication
+ *     or procedure: any time in the past counts ("prior", "ever"), not only now
+ * @param qualified for a condition, medication or procedure: the text qualifies it in a way codes
+ *     cannot show ("uncontrolled", "severe", "major", "stable dose"), so having it alone does not
+ *     decide the criterion
+ * @param range for a lab, age, BMI or ECOG criterion: the values that have the property; for a
+ *     medication or procedure: how long ago it may have been to count ("within 4 weeks": {@code <=4
+ *     wk})
+ * @param value for sex: the administrative gender code; for healthy volunteers: "true" or "false";
+ *     for an allergy: {@value #STUDY_DRUG} when it is to the study's own intervention
  */
 public record Criterion(
     CriterionKind kind,
@@ -30,6 +35,9 @@ public record Criterion(
     boolean qualified,
     Interval range,
     String value) {
+
+  /** The value of an allergy criterion about the study's own intervention. */
+  public static final String STUDY_DRUG = "study-drug";
 
   public Criterion {
     concepts = List.copyOf(concepts);

@@ -13,6 +13,12 @@ public enum CriterionKind {
   SEX("sex"),
   HEALTHY_VOLUNTEERS("healthy-volunteers"),
   BMI("bmi"),
+  /** Taking or having taken a medication (an ingredient or a class). */
+  MEDICATION("medication"),
+  /** Having undergone a procedure (transplant, surgery, radiotherapy, dialysis). */
+  PROCEDURE("procedure"),
+  /** A known allergy or hypersensitivity to a medication, or to the study's own intervention. */
+  ALLERGY("allergy"),
   /** Text the parser did not understand: always evaluated as unknown. */
   OTHER("other");
 

@@ -21,8 +21,9 @@ import org.trialfhir.mapping.TrialExtension;
  * Writes the criteria derived from the text back into the eligibility Group as characteristics,
  * each marked machine-derived ({@code characteristic-source}: method {@code text-derived} and the
  * source sentence): conditions with their MeSH, SNOMED CT and ICD-10-CM codings, labs with their
- * LOINC codings and a UCUM value, pregnancy, breastfeeding, ECOG and ages, and the sentences not
- * understood as {@code other}.
+ * LOINC codings and a UCUM value, medications with their RxNorm codings, procedures with their
+ * SNOMED CT codings, allergies, pregnancy, breastfeeding, ECOG and ages, and the sentences not
+ * understood as {@code other}. A window ("within 4 weeks") is the qualifier's {@code within}.
  */
 public final class EligibilityGroups {
   private static final String MESH = Canonical.MESH;
@@ -48,7 +49,10 @@ public final class EligibilityGroups {
     characteristic.setCode(code);
     characteristic.setExclude(criterion.exclusion());
     characteristic.setValue(value(criterion, code, terminology));
-    if (criterion.kind() == CriterionKind.CONDITION) {
+    if (criterion.kind() == CriterionKind.CONDITION
+        || criterion.kind() == CriterionKind.MEDICATION
+        || criterion.kind() == CriterionKind.PROCEDURE
+        || criterion.kind() == CriterionKind.ALLERGY) {
       Extension qualifier = new Extension(TrialExtension.CRITERION_QUALIFIER.url());
       if (criterion.history()) {
         qualifier.addExtension("history", new BooleanType(true));
@@ -58,6 +62,10 @@ public final class EligibilityGroups {
       }
       if (criterion.concepts().size() > 1) {
         qualifier.addExtension("anyOf", new BooleanType(true));
+      }
+      if (criterion.range() != null && criterion.range().high() != null) {
+        qualifier.addExtension(
+            "within", quantity(criterion.range().high(), criterion.range().unit()));
       }
       if (qualifier.hasExtension()) {
         characteristic.addExtension(qualifier);
@@ -77,7 +85,11 @@ public final class EligibilityGroups {
 
   private static Type value(Criterion criterion, CodeableConcept code, Terminology terminology) {
     return switch (criterion.kind()) {
-      case CONDITION -> conditions(criterion.concepts(), terminology);
+      case CONDITION, MEDICATION, PROCEDURE -> coded(criterion.concepts(), terminology);
+      case ALLERGY ->
+          Criterion.STUDY_DRUG.equals(criterion.value())
+              ? new CodeableConcept().setText("the study's intervention")
+              : coded(criterion.concepts(), terminology);
       case LAB -> {
         terminology
             .concept(criterion.concepts().get(0))
@@ -98,7 +110,7 @@ public final class EligibilityGroups {
     };
   }
 
-  private static CodeableConcept conditions(List<String> ids, Terminology terminology) {
+  private static CodeableConcept coded(List<String> ids, Terminology terminology) {
     CodeableConcept value = new CodeableConcept();
     List<Concept> concepts =
         ids.stream().map(terminology::concept).flatMap(java.util.Optional::stream).toList();
@@ -106,6 +118,7 @@ public final class EligibilityGroups {
       concept.mesh().forEach(c -> value.addCoding(new Coding(MESH, c, concept.name())));
       concept.snomed().forEach(c -> value.addCoding(new Coding(Terminology.SNOMED, c, null)));
       concept.icd10cm().forEach(c -> value.addCoding(new Coding(Terminology.ICD10CM, c, null)));
+      concept.rxnorm().forEach(c -> value.addCoding(new Coding(Terminology.RXNORM, c, null)));
     }
     value.setText(concepts.stream().map(Concept::name).collect(Collectors.joining(" or ")));
     return value;

@@ -2,14 +2,18 @@ package org.trialfhir.matching;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Group.GroupCharacteristicComponent;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Range;
+import org.hl7.fhir.r4.model.ResearchStudy;
 import org.trialfhir.mapping.LocalCode;
 import org.trialfhir.mapping.TrialExtension;
 import org.trialfhir.mapping.TrialGraph;
@@ -21,18 +25,65 @@ import org.trialfhir.mapping.TrialGraph;
  *
  * @param studyId the NCT id
  * @param criteria every criterion
+ * @param conditions the concept ids of the study's own conditions ({@code ResearchStudy.condition}
+ *     by MeSH code or name), which decide "does not accept healthy volunteers"
+ * @param interventions the names of the study's interventions ({@code ResearchStudy.focus}), which
+ *     decide "hypersensitivity to the study drug"
  */
-public record EligibilityModel(String studyId, List<Criterion> criteria) {
+public record EligibilityModel(
+    String studyId, List<Criterion> criteria, List<String> conditions, List<String> interventions) {
   private static final String GROUP_SUFFIX = "-eligibility";
 
   public EligibilityModel {
     criteria = List.copyOf(criteria);
+    conditions = List.copyOf(conditions);
+    interventions = List.copyOf(interventions);
+  }
+
+  /** A model that knows nothing of the study beyond its criteria. */
+  public EligibilityModel(String studyId, List<Criterion> criteria) {
+    this(studyId, criteria, List.of(), List.of());
   }
 
   /** The model of a study's graph, with the standard parser. */
   public static EligibilityModel from(TrialGraph graph) {
+    return from(graph.eligibility(), graph.researchStudy());
+  }
+
+  /**
+   * The model of an eligibility Group with its study's conditions and interventions, with the
+   * standard parser and concept table.
+   */
+  public static EligibilityModel from(Group group, ResearchStudy study) {
+    Terminology terminology = Terminology.standard();
+    Set<String> conditions = new LinkedHashSet<>();
+    for (CodeableConcept condition : study.getCondition()) {
+      for (Coding coding : condition.getCoding()) {
+        if (coding.hasCode()) {
+          terminology.conceptsOfMesh(coding.getCode()).stream()
+              .filter(Concept::condition)
+              .forEach(c -> conditions.add(c.id()));
+        }
+      }
+      terminology
+          .conceptNamed(condition.getText())
+          .filter(Concept::condition)
+          .ifPresent(c -> conditions.add(c.id()));
+    }
+    Set<String> interventions = new LinkedHashSet<>();
+    for (CodeableConcept focus : study.getFocus()) {
+      if (focus.hasText()) {
+        interventions.add(focus.getText());
+      }
+      focus.getCoding().stream()
+          .filter(Coding::hasDisplay)
+          .forEach(c -> interventions.add(c.getDisplay()));
+    }
     return new EligibilityModel(
-        graph.researchStudy().getIdElement().getIdPart(), from(graph.eligibility()).criteria());
+        study.getIdElement().getIdPart(),
+        from(group).criteria(),
+        List.copyOf(conditions),
+        List.copyOf(interventions));
   }
 
   /** The model of an eligibility Group as the mapping writes it, with the standard parser. */

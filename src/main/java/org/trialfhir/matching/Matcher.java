@@ -53,7 +53,7 @@ public final class Matcher {
   public MatchResult evaluate(PatientData patient, EligibilityModel model, LocalDate today) {
     List<CriterionResult> results = new ArrayList<>();
     for (Criterion criterion : model.criteria()) {
-      results.add(evaluate(patient, criterion, today));
+      results.add(evaluate(patient, criterion, today, model));
     }
     return new MatchResult(model.studyId(), verdict(results), score(results), results);
   }
@@ -74,8 +74,14 @@ public final class Matcher {
     return (verdict(results).rank() + share) / 3;
   }
 
-  /** One criterion's outcome. */
+  /** One criterion's outcome, knowing nothing of the study beyond the criterion. */
   public CriterionResult evaluate(PatientData patient, Criterion criterion, LocalDate today) {
+    return evaluate(patient, criterion, today, new EligibilityModel("", List.of(criterion)));
+  }
+
+  /** One criterion's outcome in its study (whose conditions and interventions some need). */
+  public CriterionResult evaluate(
+      PatientData patient, Criterion criterion, LocalDate today, EligibilityModel study) {
     Finding finding =
         switch (criterion.kind()) {
           case CONDITION -> condition(patient, criterion);
@@ -84,10 +90,10 @@ public final class Matcher {
           case ECOG -> ecog(patient, criterion);
           case AGE -> age(patient, criterion, today);
           case SEX -> sex(patient, criterion);
-          case HEALTHY_VOLUNTEERS ->
-              "true".equals(criterion.value())
-                  ? Finding.yes(null, "the study accepts healthy volunteers")
-                  : Finding.unknown(null, "the study takes only patients with its conditions");
+          case HEALTHY_VOLUNTEERS -> healthyVolunteers(patient, criterion, study);
+          case MEDICATION -> Treated.medication(patient, criterion, today);
+          case PROCEDURE -> Treated.procedure(patient, criterion, today);
+          case ALLERGY -> Treated.allergy(patient, criterion, study);
           case PREGNANCY -> maternal(patient, "pregnancy", "pregnant");
           case BREASTFEEDING -> maternal(patient, "breastfeeding", "breastfeeding");
           case OTHER -> Finding.unknown(null, "not computable: check the text");
@@ -101,14 +107,14 @@ public final class Matcher {
     return new CriterionResult(criterion, outcome, finding.evidence(), finding.reason());
   }
 
-  private enum Has {
+  enum Has {
     YES,
     NO,
     UNKNOWN
   }
 
   /** Whether the patient has the property a criterion describes, and what showed it. */
-  private record Finding(Has has, Resource evidence, String reason) {
+  record Finding(Has has, Resource evidence, String reason) {
     static Finding yes(Resource evidence, String reason) {
       return new Finding(Has.YES, evidence, reason);
     }
@@ -124,6 +130,23 @@ public final class Matcher {
     static Finding of(boolean has, Resource evidence, String reason) {
       return new Finding(has ? Has.YES : Has.NO, evidence, reason);
     }
+  }
+
+  /**
+   * A study that accepts healthy volunteers takes anyone. One that does not takes patients with the
+   * conditions it studies: the patient has the property when an active Condition denotes one of the
+   * study's conditions (or a narrower one); otherwise it is unknown, never "no", since the data may
+   * lack the condition or name it in a way the table does not know.
+   */
+  private static Finding healthyVolunteers(
+      PatientData patient, Criterion criterion, EligibilityModel study) {
+    if ("true".equals(criterion.value())) {
+      return Finding.yes(null, "the study accepts healthy volunteers");
+    }
+    Optional<Condition> found = patient.condition(study.conditions(), false);
+    return found.isPresent()
+        ? Finding.yes(found.get(), "has one of the study's conditions")
+        : Finding.unknown(null, "the study takes only patients with its conditions");
   }
 
   private Finding condition(PatientData patient, Criterion criterion) {

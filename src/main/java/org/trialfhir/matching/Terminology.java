@@ -19,14 +19,16 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * The curated concept table: conditions and laboratory tests with their MeSH, SNOMED CT, ICD-10-CM
- * and LOINC codes, synonyms and broader concepts. Loaded once from {@code matching/concepts.tsv} on
- * the classpath (tab-separated, one header line, lists separated by {@code |}).
+ * The curated concept table: conditions, laboratory tests, medications and procedures with their
+ * MeSH, SNOMED CT, ICD-10-CM, LOINC and RxNorm codes, synonyms and broader concepts. Loaded once
+ * from {@code matching/concepts.tsv} on the classpath (tab-separated, one header line, lists
+ * separated by {@code |}).
  */
 public final class Terminology {
   public static final String SNOMED = "http://snomed.info/sct";
   public static final String ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm";
   public static final String LOINC = "http://loinc.org";
+  public static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
   public static final String RESOURCE = "/matching/concepts.tsv";
 
   static final List<String> COLUMNS =
@@ -38,6 +40,7 @@ public final class Terminology {
           "snomed",
           "icd10cm",
           "loinc",
+          "rxnorm",
           "unit",
           "synonyms",
           "broader",
@@ -51,7 +54,10 @@ public final class Terminology {
   private final Map<String, List<Concept>> bySnomed = new HashMap<>();
   private final Map<String, List<Concept>> byLoinc = new HashMap<>();
   private final Map<String, List<Concept>> byIcd = new HashMap<>();
+  private final Map<String, List<Concept>> byRxnorm = new HashMap<>();
+  private final Map<String, List<Concept>> byMesh = new HashMap<>();
   private final Map<String, Concept> byPhrase = new HashMap<>();
+  private final Mentions mentions;
 
   Terminology(Collection<Concept> concepts) {
     byId = new LinkedHashMap<>();
@@ -64,13 +70,18 @@ public final class Terminology {
           .forEach(c -> bySnomed.computeIfAbsent(c, k -> new ArrayList<>()).add(concept));
       concept.loinc().forEach(c -> byLoinc.computeIfAbsent(c, k -> new ArrayList<>()).add(concept));
       concept.icd10cm().forEach(c -> byIcd.computeIfAbsent(c, k -> new ArrayList<>()).add(concept));
-      if (!concept.lab()) {
+      concept
+          .rxnorm()
+          .forEach(c -> byRxnorm.computeIfAbsent(c, k -> new ArrayList<>()).add(concept));
+      concept.mesh().forEach(c -> byMesh.computeIfAbsent(c, k -> new ArrayList<>()).add(concept));
+      if (concept.condition()) {
         concept
             .synonyms()
             .forEach(s -> byPhrase.putIfAbsent(String.join(" ", Mentions.words(s)), concept));
         byPhrase.putIfAbsent(String.join(" ", Mentions.words(concept.name())), concept);
       }
     }
+    mentions = new Mentions(byId.values());
     for (Concept concept : concepts) {
       for (String broader : concept.broader()) {
         if (!byId.containsKey(broader)) {
@@ -119,24 +130,27 @@ public final class Terminology {
       concepts.add(
           new Concept(
               f[0],
-              switch (f[1]) {
-                case "lab" -> true;
-                case "condition" -> false;
-                default ->
-                    throw new IllegalArgumentException(
-                        "line " + number + ": kind must be condition or lab");
-              },
+              kind(f[1], number),
               f[2],
               list(f[3]),
               list(f[4]),
               list(f[5]),
               list(f[6]),
-              f[7].isEmpty() ? null : f[7],
-              list(f[8]),
+              list(f[7]),
+              f[8].isEmpty() ? null : f[8],
               list(f[9]),
-              f[10]));
+              list(f[10]),
+              f[11]));
     }
     return concepts;
+  }
+
+  private static Concept.Kind kind(String code, int line) {
+    try {
+      return Concept.Kind.fromCode(code);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
+    }
   }
 
   private static List<String> list(String field) {
@@ -151,7 +165,12 @@ public final class Terminology {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** The concepts a coding denotes directly (SNOMED CT, ICD-10-CM by prefix, LOINC). */
+  /** The concepts coded with a MeSH descriptor id. */
+  public List<Concept> conceptsOfMesh(String meshId) {
+    return byMesh.getOrDefault(meshId, List.of());
+  }
+
+  /** The concepts a coding denotes directly (SNOMED CT, ICD-10-CM by prefix, LOINC, RxNorm). */
   public List<Concept> conceptsOf(Coding coding) {
     String system = coding.getSystem();
     String code = coding.getCode();
@@ -161,6 +180,7 @@ public final class Terminology {
     return switch (system) {
       case SNOMED -> bySnomed.getOrDefault(code, List.of());
       case LOINC -> byLoinc.getOrDefault(code, List.of());
+      case RXNORM -> byRxnorm.getOrDefault(code, List.of());
       case ICD10CM -> icd(code);
       default -> List.of();
     };
@@ -188,6 +208,24 @@ public final class Terminology {
       return Optional.empty();
     }
     return Optional.ofNullable(byPhrase.get(String.join(" ", Mentions.words(text))));
+  }
+
+  /**
+   * The medication and procedure concepts a text names (a medication's display, "lamivudine 300 MG
+   * / tenofovir disoproxil fumarate 300 MG Oral Tablet"), with their broader concepts.
+   */
+  public Set<String> treatmentsNamed(String text) {
+    Set<String> ids = new LinkedHashSet<>();
+    if (text == null || text.isBlank()) {
+      return ids;
+    }
+    for (Mentions.Mention mention : mentions.find(ItemText.normalize(text))) {
+      Concept.Kind kind = mention.concept().kind();
+      if (kind == Concept.Kind.MEDICATION || kind == Concept.Kind.PROCEDURE) {
+        ids.addAll(withBroader(mention.concept().id()));
+      }
+    }
+    return ids;
   }
 
   /** A concept's id with the ids of all its broader concepts, transitively. */

@@ -205,7 +205,7 @@ final class TrialMatching {
       if (group == null) {
         continue;
       }
-      matches.add(new StudyMatch(study, matcher.evaluate(patient, model(group), today)));
+      matches.add(new StudyMatch(study, matcher.evaluate(patient, model(group, study), today)));
     }
     matches.sort(
         Comparator.comparingDouble((StudyMatch m) -> -m.result().score())
@@ -214,7 +214,7 @@ final class TrialMatching {
     return List.copyOf(matches.subList(0, Math.min(filters.count(), matches.size())));
   }
 
-  private EligibilityModel model(Group group) {
+  private EligibilityModel model(Group group, ResearchStudy study) {
     String version = backend.store().version();
     String key = group.getIdElement().getIdPart();
     synchronized (models) {
@@ -227,7 +227,7 @@ final class TrialMatching {
         return cached;
       }
     }
-    EligibilityModel model = EligibilityModel.from(group);
+    EligibilityModel model = EligibilityModel.from(group, study);
     synchronized (models) {
       if (version.equals(modelsVersion)) {
         models.put(key, model);
