@@ -323,8 +323,11 @@ public final class LuceneTrialStore implements TrialStore {
       IndexSearcher searcher, QueryBuilder.Built built, List<SortKey> keys) throws IOException {
     List<Row> rows = new ArrayList<>();
     SitePredicate predicate = built.sites();
+    // The nearest matching site is found while collecting, which also decides whether a site
+    // matches at all: the prefilter without the site confirmation avoids reading each study's
+    // sites twice.
     searcher.search(
-        built.query(),
+        predicate == null ? built.query() : built.prefilter(),
         new SimpleCollector() {
           private int base;
           private BinaryDocValues sites;
@@ -348,8 +351,15 @@ public final class LuceneTrialStore implements TrialStore {
           @Override
           public void collect(int doc) throws IOException {
             Double distance = null;
-            if (sites != null && sites.advanceExact(doc)) {
-              distance = predicate.nearestKm(Sites.decode(sites.binaryValue()));
+            if (predicate != null) {
+              if (sites == null || !sites.advanceExact(doc)) {
+                return;
+              }
+              double km = predicate.scanNearest(sites.binaryValue());
+              if (Double.isNaN(km)) {
+                return;
+              }
+              distance = km == Double.POSITIVE_INFINITY ? null : km;
             }
             Comparable<?>[] values = new Comparable<?>[keys.size()];
             for (int i = 0; i < keys.size(); i++) {
@@ -434,7 +444,7 @@ public final class LuceneTrialStore implements TrialStore {
     if (sites == null || !sites.advanceExact(doc - leaf.docBase)) {
       return null;
     }
-    return predicate.nearestKm(Sites.decode(sites.binaryValue()));
+    return predicate.nearestKm(sites.binaryValue());
   }
 
   /** _include and _revinclude targets of the page, each once, none that is also a match. */

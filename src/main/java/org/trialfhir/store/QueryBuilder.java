@@ -47,7 +47,13 @@ final class QueryBuilder {
       Canonical.codeSystem(CtgovVocabulary.SITE_STATUS.id());
 
   /** The built query, and the site predicate when the search has site-level criteria. */
-  record Built(Query query, SitePredicate sites) {}
+  /**
+   * @param query the whole search
+   * @param sites the site-level criteria, or null
+   * @param prefilter the search without the site confirmation (the same as query when sites is
+   *     null): for a caller that evaluates {@code sites} on each document itself
+   */
+  record Built(Query query, SitePredicate sites, Query prefilter) {}
 
   private final long now;
   private final IndexSearcher searcher;
@@ -88,11 +94,12 @@ final class QueryBuilder {
       }
     }
     SitePredicate sites = null;
+    Query prefilter = all.build();
     if (!near.isEmpty() || !statuses.isEmpty()) {
       sites = new SitePredicate(near, statuses);
       all.add(new SiteQuery(sites), Occur.FILTER);
     }
-    return new Built(all.build(), sites);
+    return new Built(all.build(), sites, prefilter);
   }
 
   private Query criterion(Criterion c) {

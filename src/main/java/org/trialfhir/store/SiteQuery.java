@@ -40,7 +40,7 @@ final class SiteQuery extends Query {
             new TwoPhaseIterator(values) {
               @Override
               public boolean matches() throws IOException {
-                return predicate.matches(Sites.decode(values.binaryValue()));
+                return predicate.matches(values.binaryValue());
               }
 
               @Override

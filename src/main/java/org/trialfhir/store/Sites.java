@@ -42,23 +42,17 @@ final class Sites {
     return new BytesRef(buffer.array());
   }
 
-  static List<Site> decode(BytesRef bytes) {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length);
-    int n = buffer.getInt();
-    List<Site> sites = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      byte[] id = new byte[buffer.getShort()];
-      buffer.get(id);
-      short length = buffer.getShort();
-      String status = null;
-      if (length >= 0) {
-        byte[] raw = new byte[length];
-        buffer.get(raw);
-        status = new String(raw, StandardCharsets.UTF_8);
-      }
-      sites.add(new Site(new String(id, StandardCharsets.UTF_8), status));
-    }
-    return sites;
+  /** A big-endian int of the packed form (as {@link ByteBuffer} writes it). */
+  static int readInt(byte[] b, int p) {
+    return (b[p] & 0xff) << 24
+        | (b[p + 1] & 0xff) << 16
+        | (b[p + 2] & 0xff) << 8
+        | (b[p + 3] & 0xff);
+  }
+
+  /** A big-endian signed short of the packed form. */
+  static int readShort(byte[] b, int p) {
+    return (short) ((b[p] & 0xff) << 8 | (b[p + 1] & 0xff));
   }
 
   /** A Location's position as a doc value: latitude and longitude, exactly. */
