@@ -49,6 +49,28 @@ public final class Units {
     if (from.equals(to)) {
       return Optional.of(value);
     }
+    // Matching converts the same few hundred observation values for every candidate study; UCUM's
+    // arbitrary-precision arithmetic made that most of the time of a $match.
+    Conversion key = new Conversion(value, from, to);
+    Optional<BigDecimal> known = CONVERTED.get(key);
+    if (known == null) {
+      if (CONVERTED.size() >= MAX_CONVERSIONS) {
+        CONVERTED.clear();
+      }
+      known = ucum(value, from, to);
+      CONVERTED.put(key, known);
+    }
+    return known;
+  }
+
+  private record Conversion(BigDecimal value, String from, String to) {}
+
+  private static final int MAX_CONVERSIONS = 50_000;
+
+  private static final java.util.concurrent.ConcurrentHashMap<Conversion, Optional<BigDecimal>>
+      CONVERTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Optional<BigDecimal> ucum(BigDecimal value, String from, String to) {
     try {
       if (!UCUM.isComparable(from, to) || isDimensionless(from)) {
         return Optional.empty();

@@ -25,4 +25,14 @@ public interface TrialStore extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The ids of the matches of one page of a search (its offset and count), in result order;
+   * includes are ignored. Stores that can answer without loading the resources should.
+   */
+  default java.util.List<String> matchIds(SearchQuery query) {
+    return search(query).matches().stream()
+        .map(m -> m.resource().getIdElement().getIdPart())
+        .toList();
+  }
 }

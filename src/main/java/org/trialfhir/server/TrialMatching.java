@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -31,7 +32,6 @@ import org.trialfhir.matching.PatientData;
 import org.trialfhir.matching.Terminology;
 import org.trialfhir.search.InvalidSearchException;
 import org.trialfhir.search.SearchQuery;
-import org.trialfhir.search.SearchResult;
 import org.trialfhir.store.Geo;
 
 /**
@@ -147,7 +147,6 @@ final class TrialMatching {
       common.put("eligible-sex", new String[] {gender.toCode()});
     }
     common.put("_count", new String[] {Integer.toString(CANDIDATES_PER_SEARCH)});
-    common.put("_include", new String[] {"ResearchStudy:enrollment"});
     common.put("_total", new String[] {"none"});
 
     // Studies whose record gives no age range take any age: search them too.
@@ -182,55 +181,82 @@ final class TrialMatching {
       }
     }
 
-    Map<String, ResearchStudy> candidates = new LinkedHashMap<>();
-    Map<String, Group> groups = new HashMap<>();
+    // Candidates are found by id alone; a study and its Group are read only when their eligibility
+    // model is not cached yet, and the studies returned are read at the end.
+    Set<String> candidates = new LinkedHashSet<>();
     for (Map<String, String[]> parameters : searches) {
       SearchQuery query = backend.parse("ResearchStudy", parameters, false).query();
-      SearchResult result = backend.store().search(query);
-      for (Resource included : result.included()) {
-        if (included instanceof Group group) {
-          groups.put("Group/" + group.getIdElement().getIdPart(), group);
-        }
-      }
-      for (SearchResult.Match match : result.matches()) {
-        if (match.resource() instanceof ResearchStudy study) {
-          candidates.putIfAbsent(study.getIdElement().getIdPart(), study);
-        }
-      }
+      candidates.addAll(backend.store().matchIds(query));
     }
 
-    List<StudyMatch> matches = new ArrayList<>();
-    for (ResearchStudy study : candidates.values()) {
-      Group group = groups.get(study.getEnrollmentFirstRep().getReference());
-      if (group == null) {
-        continue;
+    record Scored(String id, MatchResult result) {}
+    Map<String, ResearchStudy> read = new HashMap<>();
+    List<Scored> scored = new ArrayList<>();
+    for (String id : candidates) {
+      EligibilityModel model = model(id, read);
+      if (model != null) {
+        scored.add(new Scored(id, matcher.evaluate(patient, model, today)));
       }
-      matches.add(new StudyMatch(study, matcher.evaluate(patient, model(group, study), today)));
     }
-    matches.sort(
-        Comparator.comparingDouble((StudyMatch m) -> -m.result().score())
+    scored.sort(
+        Comparator.comparingDouble((Scored m) -> -m.result().score())
             .thenComparing(m -> -m.result().verdict().rank())
-            .thenComparing(m -> m.study().getIdElement().getIdPart()));
-    return List.copyOf(matches.subList(0, Math.min(filters.count(), matches.size())));
+            .thenComparing(Scored::id));
+    List<StudyMatch> matches = new ArrayList<>();
+    for (Scored best : scored) {
+      if (matches.size() == filters.count()) {
+        break;
+      }
+      ResearchStudy study = read.computeIfAbsent(best.id(), this::study);
+      if (study != null) {
+        matches.add(new StudyMatch(study, best.result()));
+      }
+    }
+    return List.copyOf(matches);
   }
 
-  private EligibilityModel model(Group group, ResearchStudy study) {
+  private ResearchStudy study(String id) {
+    return backend
+        .store()
+        .read("ResearchStudy", id)
+        .map(r -> r instanceof ResearchStudy s ? s : null)
+        .orElse(null);
+  }
+
+  /**
+   * The eligibility model of a study, from the cache or built from the study and its Group (the
+   * study read is left in {@code read}); null when the index has no such study or Group.
+   */
+  private EligibilityModel model(String id, Map<String, ResearchStudy> read) {
     String version = backend.store().version();
-    String key = group.getIdElement().getIdPart();
     synchronized (models) {
       if (!version.equals(modelsVersion)) {
         models.clear();
         modelsVersion = version;
       }
-      EligibilityModel cached = models.get(key);
+      EligibilityModel cached = models.get(id);
       if (cached != null) {
         return cached;
       }
     }
+    ResearchStudy study = read.computeIfAbsent(id, this::study);
+    if (study == null || !study.hasEnrollment()) {
+      return null;
+    }
+    IdType groupId = new IdType(study.getEnrollmentFirstRep().getReference());
+    Group group =
+        backend
+            .store()
+            .read("Group", groupId.getIdPart())
+            .map(r -> r instanceof Group g ? g : null)
+            .orElse(null);
+    if (group == null) {
+      return null;
+    }
     EligibilityModel model = EligibilityModel.from(group, study);
     synchronized (models) {
       if (version.equals(modelsVersion)) {
-        models.put(key, model);
+        models.put(id, model);
       }
     }
     return model;

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -248,8 +249,33 @@ public final class LuceneTrialStore implements TrialStore {
   public List<Hit> searchIds(SearchQuery query) {
     Generation g = acquire();
     try {
-      int all = Math.max(1, g.reader.maxDoc());
-      Page page = page(g.searcher, query.withPage(0, all));
+      return ids(g, query.withPage(0, Math.max(1, g.reader.maxDoc())));
+    } finally {
+      g.decRef();
+    }
+  }
+
+  /**
+   * The ids of the matches of one page of a search (the query's offset and count), in result order,
+   * without loading any resource; includes are not resolved.
+   */
+  public List<Hit> pageIds(SearchQuery query) {
+    Generation g = acquire();
+    try {
+      return ids(g, query);
+    } finally {
+      g.decRef();
+    }
+  }
+
+  @Override
+  public List<String> matchIds(SearchQuery query) {
+    return pageIds(query).stream().map(Hit::id).filter(Objects::nonNull).toList();
+  }
+
+  private List<Hit> ids(Generation g, SearchQuery query) {
+    try {
+      Page page = page(g.searcher, query);
       List<LeafReaderContext> leaves = g.reader.leaves();
       List<Hit> hits = new ArrayList<>(page.docs().size());
       for (int doc : page.docs()) {
@@ -264,8 +290,6 @@ public final class LuceneTrialStore implements TrialStore {
       return hits;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      g.decRef();
     }
   }
 
