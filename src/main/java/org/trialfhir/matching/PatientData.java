@@ -413,11 +413,19 @@ public final class PatientData {
 
   /** The most recent final (or amended, corrected) Observation with one of the LOINC codes. */
   public Optional<Observation> latestObservation(Collection<String> loincCodes) {
+    // Asked for every laboratory criterion of every candidate study: answered once per code set.
+    return latest.computeIfAbsent(Set.copyOf(loincCodes), this::findLatestObservation);
+  }
+
+  private final java.util.Map<Set<String>, Optional<Observation>> latest =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final Set<String> RESULT_STATUSES =
+      Set.of("final", "amended", "corrected", "preliminary");
+
+  private Optional<Observation> findLatestObservation(Set<String> loincCodes) {
     return observations.stream()
-        .filter(
-            o ->
-                o.getStatus() == null
-                    || o.getStatus().toCode().matches("final|amended|corrected|preliminary"))
+        .filter(o -> o.getStatus() == null || RESULT_STATUSES.contains(o.getStatus().toCode()))
         .filter(
             o ->
                 o.getCode().getCoding().stream()

@@ -322,11 +322,12 @@ public final class LuceneTrialStore implements TrialStore {
         wanted = Math.min(wanted, matches);
       }
       int numHits = (int) Math.max(1, Math.min(wanted, searcher.getIndexReader().maxDoc()));
+      // The index is sorted by id (TrialIndexWriter), so in the default order collection stops
+      // after the page; the total, when wanted, is a separate count, which needs no sorting.
       TopFieldCollectorManager manager =
-          new TopFieldCollectorManager(
-              sort(query.sort()), numHits, null, wantTotal ? Integer.MAX_VALUE : 1000);
+          new TopFieldCollectorManager(sort(query.sort()), numHits, null, numHits);
       TopFieldDocs top = searcher.search(built.query(), manager);
-      total = wantTotal ? Math.toIntExact(top.totalHits.value) : null;
+      total = wantTotal ? searcher.count(built.query()) : null;
       for (int i = query.offset(); i < top.scoreDocs.length; i++) {
         page.add(top.scoreDocs[i].doc);
       }
@@ -455,7 +456,7 @@ public final class LuceneTrialStore implements TrialStore {
       byId |= key.param().equals("_id");
     }
     if (!byId) {
-      fields.add(new SortField(IndexFields.sortField("_id"), SortField.Type.STRING));
+      fields.add(TrialIndexWriter.ID_ORDER);
     }
     return new Sort(fields.toArray(SortField[]::new));
   }

@@ -101,6 +101,23 @@ class ImporterTest {
   }
 
   @Test
+  void segmentsAreSortedByIdSoDefaultOrderSearchesStopAfterTheirPage() throws Exception {
+    Path index = temp.resolve("index");
+    Importer.Summary summary =
+        new Importer(2, new Importer.Listener() {}).importInto(index, List.of(records("a", 0, 8)));
+    Path generation = index.resolve(summary.generation());
+    try (org.apache.lucene.index.DirectoryReader reader =
+        org.apache.lucene.index.DirectoryReader.open(
+            org.apache.lucene.store.FSDirectory.open(generation))) {
+      assertThat(reader.leaves()).isNotEmpty();
+      for (org.apache.lucene.index.LeafReaderContext leaf : reader.leaves()) {
+        assertThat(leaf.reader().getMetaData().getSort())
+            .isEqualTo(new org.apache.lucene.search.Sort(TrialIndexWriter.ID_ORDER));
+      }
+    }
+  }
+
+  @Test
   void aStoreSwitchesByItselfWhenWatching() throws Exception {
     Path index = temp.resolve("index");
     new Importer().importInto(index, List.of(records("a", 0, 2)));
