@@ -55,6 +55,7 @@ public final class FhirJsonEncoder {
   private final ModelTables tables;
   private final FhirVersionEnum version;
   private final boolean pretty;
+  private final String serverBaseUrl;
   private final LongAdder fallbacks;
 
   /** A compact encoder for the resources of this (R4) context. */
@@ -63,17 +64,23 @@ public final class FhirJsonEncoder {
         new ModelTables(Objects.requireNonNull(context, "context")),
         context.getVersion().getVersion(),
         false,
+        null,
         new LongAdder());
   }
 
   private FhirJsonEncoder(
-      ModelTables tables, FhirVersionEnum version, boolean pretty, LongAdder fallbacks) {
+      ModelTables tables,
+      FhirVersionEnum version,
+      boolean pretty,
+      String serverBaseUrl,
+      LongAdder fallbacks) {
     if (version != FhirVersionEnum.R4) {
       throw new IllegalArgumentException("FhirJsonEncoder encodes R4 resources, not " + version);
     }
     this.tables = tables;
     this.version = version;
     this.pretty = pretty;
+    this.serverBaseUrl = serverBaseUrl;
     this.fallbacks = fallbacks;
   }
 
@@ -84,7 +91,25 @@ public final class FhirJsonEncoder {
   public FhirJsonEncoder withPrettyPrint(boolean prettyPrint) {
     return prettyPrint == pretty
         ? this
-        : new FhirJsonEncoder(tables, version, prettyPrint, fallbacks);
+        : new FhirJsonEncoder(tables, version, prettyPrint, serverBaseUrl, fallbacks);
+  }
+
+  /**
+   * This encoder, writing as HAPI's parser does after {@code setServerBaseUrl(url)} (as a HAPI
+   * server configures it for every response): absolute references on that base become relative, and
+   * relative extension URLs get the base. Resources where that changes anything are encoded by HAPI
+   * (with the base set), so the output is HAPI's either way. Null or blank: no base.
+   */
+  public FhirJsonEncoder withServerBaseUrl(String url) {
+    String base = isBlank(url) ? null : url;
+    return Objects.equals(base, serverBaseUrl)
+        ? this
+        : new FhirJsonEncoder(tables, version, pretty, base, fallbacks);
+  }
+
+  /** The base set by {@link #withServerBaseUrl}, or null. */
+  public String serverBaseUrl() {
+    return serverBaseUrl;
   }
 
   public boolean isPrettyPrint() {
@@ -134,7 +159,12 @@ public final class FhirJsonEncoder {
   /** HAPI's encoding of a resource this encoder does not write itself. */
   private String hapi(IBaseResource resource) {
     fallbacks.increment();
-    return tables.context().newJsonParser().setPrettyPrint(pretty).encodeResourceToString(resource);
+    return tables
+        .context()
+        .newJsonParser()
+        .setPrettyPrint(pretty)
+        .setServerBaseUrl(serverBaseUrl)
+        .encodeResourceToString(resource);
   }
 
   /** Writes the resource into the buffer; false if HAPI must encode it instead. */
@@ -607,6 +637,10 @@ public final class FhirJsonEncoder {
         throw Unsupported.INSTANCE;
       }
     }
+    if (serverBaseUrl != null && url.startsWith("/")) {
+      // HAPI prefixes the server base to a relative extension URL.
+      throw Unsupported.INSTANCE;
+    }
     if (value == null && nested.isEmpty()) {
       if (skippable) {
         return false;
@@ -729,7 +763,7 @@ public final class FhirJsonEncoder {
    * local references it cannot resolve); those resources go to HAPI. Plain {@code Type/id}
    * references are checked without parsing them.
    */
-  private static void checkReference(Base value) {
+  private void checkReference(Base value) {
     if (!(value instanceof Reference reference) || reference.getResource() != null) {
       throw Unsupported.INSTANCE;
     }
@@ -743,6 +777,10 @@ public final class FhirJsonEncoder {
     IdType id = new IdType(text);
     String written = id.getValue();
     if (!isBlank(id.getIdPart()) && !Objects.equals(id.toVersionless().getValue(), written)) {
+      throw Unsupported.INSTANCE;
+    }
+    if (serverBaseUrl != null && serverBaseUrl.equals(id.getBaseUrl())) {
+      // HAPI writes a reference on the server's own base as a relative one.
       throw Unsupported.INSTANCE;
     }
   }

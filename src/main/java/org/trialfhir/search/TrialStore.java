@@ -5,6 +5,18 @@ import org.hl7.fhir.r4.model.Resource;
 
 /** Reads and searches the trial graph of every imported study. Thread-safe. */
 public interface TrialStore extends AutoCloseable {
+  /**
+   * The key of the user data ({@link Resource#getUserData(String)}) under which a store may record
+   * the {@link #version()} a resource it returned was read from. Such a resource is the stored one
+   * as it was read (a copy that nobody has changed yet), so its encoding may be cached under that
+   * version and its type and id.
+   */
+  String VERSION_USER_DATA = "trialfhir.store.version";
+
+  /** The {@link #VERSION_USER_DATA} of a resource, or null. */
+  static String versionOf(Resource resource) {
+    return resource.getUserData(VERSION_USER_DATA) instanceof String version ? version : null;
+  }
 
   /** The resource of that type and id, or empty. */
   Optional<Resource> read(String resourceType, String id);

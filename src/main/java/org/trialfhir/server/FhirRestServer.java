@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.json.FhirJsonEncoder;
 
 /**
  * HAPI's plain RESTful server configured for TrialFHIR: the resource providers of the trial graph
@@ -38,14 +39,34 @@ final class FhirRestServer extends RestfulServer {
   private final String publicBaseUrl;
 
   private final transient TrialMatching matching;
+  private final transient FastJsonResponses fastJson;
 
+  /**
+   * @param fastJson whether JSON answers to reads, searches and pages are written by {@link
+   *     FastJsonResponses} (else HAPI's parser writes every answer)
+   */
   FhirRestServer(
-      FhirContext fhir, SearchBackend backend, TrialMatching matching, String publicBaseUrl) {
+      FhirContext fhir,
+      SearchBackend backend,
+      TrialMatching matching,
+      String publicBaseUrl,
+      boolean fastJson) {
     super(fhir);
     this.backend = backend;
     this.matching = matching;
     this.catalog = ConformanceCatalog.published();
     this.publicBaseUrl = publicBaseUrl;
+    this.fastJson =
+        fastJson
+            ? new FastJsonResponses(
+                new FhirJsonEncoder(fhir),
+                EncodedJsonCache.fromSystemProperty(() -> backend.store().version()))
+            : null;
+  }
+
+  /** The fast JSON path, or null when HAPI writes every answer. */
+  FastJsonResponses fastJson() {
+    return fastJson;
   }
 
   /**
@@ -107,6 +128,9 @@ final class FhirRestServer extends RestfulServer {
     registerInterceptor(new ResponseHighlighterInterceptor());
     OpenApiInterceptor openApi = new OpenApiInterceptor();
     registerInterceptor(openApi);
+    if (fastJson != null) {
+      registerInterceptor(fastJson);
+    }
   }
 
   /**

@@ -61,6 +61,7 @@ public final class TrialServer implements AutoCloseable {
   private final FhirContext fhir = FhirContext.forR4Cached();
   private Server jetty;
   private ServerConnector connector;
+  private FhirRestServer fhirServlet;
 
   /**
    * How the server listens.
@@ -71,8 +72,20 @@ public final class TrialServer implements AutoCloseable {
    * @param publicBaseUrl the FHIR base URL clients see (behind a proxy), or null to derive it from
    *     each request
    * @param stopTimeout how long stopping waits for requests in flight
+   * @param fastJson whether JSON answers are written by TrialFHIR's encoder with cached entries
+   *     (byte for byte HAPI's output, much cheaper) rather than by HAPI's parser; see {@link
+   *     FastJsonResponses}
    */
-  public record Settings(String host, int port, String publicBaseUrl, Duration stopTimeout) {
+  public record Settings(
+      String host, int port, String publicBaseUrl, Duration stopTimeout, boolean fastJson) {
+    /**
+     * Settings with the fast JSON path as the system property {@code trialfhir.server.fast-json}
+     * says (on by default).
+     */
+    public Settings(String host, int port, String publicBaseUrl, Duration stopTimeout) {
+      this(host, port, publicBaseUrl, stopTimeout, FastJsonResponses.enabledByDefault());
+    }
+
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(stopTimeout, "stopTimeout");
@@ -84,6 +97,11 @@ public final class TrialServer implements AutoCloseable {
     /** Loopback only, derived base URL, 10 s to drain requests on stop. */
     public static Settings local(int port) {
       return new Settings("127.0.0.1", port, null, Duration.ofSeconds(10));
+    }
+
+    /** These settings with the fast JSON path on or off. */
+    public Settings withFastJson(boolean on) {
+      return new Settings(host, port, publicBaseUrl, stopTimeout, on);
     }
   }
 
@@ -121,8 +139,8 @@ public final class TrialServer implements AutoCloseable {
     context.setMaxFormContentSize((int) MAX_REQUEST_BODY_BYTES);
     context.setErrorHandler(new OperationOutcomeErrorHandler(fhir));
     TrialMatching matching = new TrialMatching(backend);
-    FhirRestServer fhirServlet =
-        new FhirRestServer(fhir, backend, matching, settings.publicBaseUrl());
+    fhirServlet =
+        new FhirRestServer(fhir, backend, matching, settings.publicBaseUrl(), settings.fastJson());
     ServletHolder fhirHolder = new ServletHolder("fhir", fhirServlet);
     fhirHolder.setInitOrder(1);
     context.addServlet(fhirHolder, FHIR_PATH + "/*");
@@ -175,6 +193,11 @@ public final class TrialServer implements AutoCloseable {
   }
 
   /** The port listened on (the actual one when started with port 0). */
+  /** The fast JSON path of the running server, or null when it is off (or not started). */
+  synchronized FastJsonResponses fastJson() {
+    return fhirServlet == null ? null : fhirServlet.fastJson();
+  }
+
   public synchronized int port() {
     if (connector == null) {
       throw new IllegalStateException("not started");

@@ -626,18 +626,23 @@ public final class LuceneTrialStore implements TrialStore {
 
     /**
      * The resource of a document: parsed from its stored JSON, or copied from the cache of parsed
-     * resources (a copy, so callers may change what they get).
+     * resources (a copy, so callers may change what they get), marked with this generation's name
+     * ({@link TrialStore#VERSION_USER_DATA}).
      */
     Resource load(StoredFields stored, int doc) throws IOException {
+      Resource resource;
       if (parsed == null) {
-        return parse(stored, doc).resource();
+        resource = parse(stored, doc).resource();
+      } else {
+        Parsed cached = parsed.getIfPresent(doc);
+        if (cached == null) {
+          cached = parse(stored, doc);
+          parsed.put(doc, cached);
+        }
+        resource = cached.resource().copy();
       }
-      Parsed cached = parsed.getIfPresent(doc);
-      if (cached == null) {
-        cached = parse(stored, doc);
-        parsed.put(doc, cached);
-      }
-      return cached.resource().copy();
+      resource.setUserData(TrialStore.VERSION_USER_DATA, name);
+      return resource;
     }
 
     static Generation open(IndexDirectory folder, String name) throws IOException {

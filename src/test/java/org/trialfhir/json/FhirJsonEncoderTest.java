@@ -559,4 +559,42 @@ class FhirJsonEncoderTest {
   public static class CustomPatient extends Patient {
     private static final long serialVersionUID = 1L;
   }
+
+  // ----------------------------------------------------------------------------------------------
+  // Server base URL (as a HAPI server sets it on every response's parser)
+
+  @Test
+  void withAServerBaseReferencesOnItBecomeRelativeAsHapiWritesThem() throws IOException {
+    String base = "http://example.org/fhir";
+    ResearchStudy study = new ResearchStudy();
+    study.setId("NCT00000001");
+    study.setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE);
+    study.addSite().setReference("Location/loc-1");
+    study.addSite().setReference("http://elsewhere.example.org/fhir/Location/loc-2");
+    study.addExtension(EXT + "note", new StringType("kept"));
+    FhirJsonEncoder encoder = ENCODER.withServerBaseUrl(base);
+    assertThat(encoder.serverBaseUrl()).isEqualTo(base);
+    assertThat(ENCODER.withServerBaseUrl(" ").serverBaseUrl()).isNull();
+    IParser hapi = Fhir.context().newJsonParser().setServerBaseUrl(base);
+    long fallbacks = ENCODER.fallbackCount();
+    assertThat(encoder.encode(study)).isEqualTo(hapi.encodeResourceToString(study));
+    assertThat(ENCODER.fallbackCount()).isEqualTo(fallbacks);
+
+    // A reference on the base itself, and a relative extension URL: HAPI rewrites both.
+    study.addSite().setReference(base + "/Location/loc-3");
+    study.addExtension("/StructureDefinition/relative", new StringType("x"));
+    String expected = hapi.encodeResourceToString(study);
+    assertThat(expected).contains("\"reference\":\"Location/loc-3\"");
+    assertThat(encoder.encode(study)).isEqualTo(expected);
+    assertThat(encoder.withPrettyPrint(true).encode(study))
+        .isEqualTo(
+            Fhir.context()
+                .newJsonParser()
+                .setServerBaseUrl(base)
+                .setPrettyPrint(true)
+                .encodeResourceToString(study));
+    assertThat(ENCODER.fallbackCount()).isGreaterThan(fallbacks);
+    // Without a base, the same resource is written as HAPI writes it without one.
+    assertSameAsHapi(study);
+  }
 }

@@ -34,6 +34,7 @@ import org.trialfhir.search.InvalidSearchException;
 import org.trialfhir.search.QueryParser;
 import org.trialfhir.search.SearchQuery;
 import org.trialfhir.search.SearchResult;
+import org.trialfhir.search.TrialStore;
 
 /**
  * The store over the whole corpus: for each parameter and modifier a search that must find a study
@@ -113,6 +114,24 @@ class LuceneTrialStoreTest {
     assertThat(store.read("Location", g.researchStudy().getIdPart())).isEmpty();
     assertThat(store.read("Patient", "x")).isEmpty();
     assertThat(store.count("ResearchStudy")).isEqualTo(graphs.size());
+  }
+
+  @Test
+  void everyResourceReturnedNamesTheGenerationItWasReadFrom() {
+    TrialGraph g = graph(x -> !x.locations().isEmpty());
+    String id = id(g.researchStudy());
+    Resource read = store.read("ResearchStudy", id).orElseThrow();
+    assertThat(TrialStore.versionOf(read)).isEqualTo(store.version());
+    // Twice: the second comes from the cache of parsed resources.
+    assertThat(TrialStore.versionOf(store.read("ResearchStudy", id).orElseThrow()))
+        .isEqualTo(store.version());
+    SearchResult page =
+        store.search(query("ResearchStudy", "_id=" + id, "_include=ResearchStudy:site"));
+    assertThat(page.matches()).isNotEmpty();
+    assertThat(page.included()).isNotEmpty();
+    page.matches()
+        .forEach(m -> assertThat(TrialStore.versionOf(m.resource())).isEqualTo(store.version()));
+    page.included().forEach(r -> assertThat(TrialStore.versionOf(r)).isEqualTo(store.version()));
   }
 
   @Test

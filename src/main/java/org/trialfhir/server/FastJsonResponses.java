@@ -1,0 +1,308 @@
+package org.trialfhir.server;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.api.server.IRestfulResponse;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.ETagSupportEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import ca.uhn.fhir.rest.server.interceptor.InterceptorOrders;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.util.DateUtils;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.hl7.fhir.instance.model.api.IBaseBinary;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Basic;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.json.FhirJsonEncoder;
+
+/**
+ * Writes JSON answers to reads, searches and paging requests with {@link FhirJsonEncoder} instead
+ * of HAPI's parser: the same bytes and the same headers as HAPI's {@code
+ * RestfulServerUtils.streamResponseAsResource}, for a fraction of the CPU. A searchset page is
+ * written by splicing each entry's cached JSON ({@link EncodedJsonCache}) into the Bundle's own
+ * encoding, so a resource is encoded once per index generation, not once per page.
+ *
+ * <p>It only takes a response where that is provably HAPI's output: JSON, HAPI's default parser
+ * options but {@code _pretty} (no {@code _summary} other than {@code false}, no {@code _elements},
+ * no {@code _count=0}), no gzip by HAPI, no ETags by HAPI, no other writer hooks. Everything else
+ * (XML, the HTML view, which answers before this hook, summaries, elements, operations, errors) is
+ * left to HAPI. Registered last on {@code SERVER_OUTGOING_RESPONSE}, after every hook that changes
+ * or answers the response itself.
+ */
+@Interceptor
+final class FastJsonResponses {
+  /** The system property that turns the fast path off ({@code false}); on by default. */
+  static final String PROPERTY = "trialfhir.server.fast-json";
+
+  /** After HAPI's response highlighter (HTML view), the last hook that may answer instead. */
+  static final int ORDER = InterceptorOrders.RESPONSE_HIGHLIGHTER_INTERCEPTOR + 1000;
+
+  private static final Set<RestOperationTypeEnum> OPERATIONS =
+      Set.of(
+          RestOperationTypeEnum.READ,
+          RestOperationTypeEnum.SEARCH_TYPE,
+          RestOperationTypeEnum.GET_PAGE);
+
+  /** Written for each entry resource while the Bundle itself is encoded, then replaced. */
+  private static final String SLOT_ID = "trialfhir-fastjson-slot";
+
+  private static final byte[] SLOT =
+      ("{\"resourceType\":\"Basic\",\"id\":\"" + SLOT_ID + "\"}").getBytes(StandardCharsets.UTF_8);
+
+  /** Bytes per write: Jetty aggregates writes this small exactly as it does HAPI's writer. */
+  private static final int WRITE_SLICE = 4096;
+
+  private final FhirJsonEncoder encoder;
+  private final EncodedJsonCache cache;
+  private final LongAdder fast = new LongAdder();
+  private final LongAdder declined = new LongAdder();
+
+  FastJsonResponses(FhirJsonEncoder encoder, EncodedJsonCache cache) {
+    this.encoder = encoder.withPrettyPrint(false);
+    this.cache = cache;
+  }
+
+  /** Whether the fast path is on unless said otherwise: {@link #PROPERTY}, default true. */
+  static boolean enabledByDefault() {
+    return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").strip());
+  }
+
+  @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = ORDER)
+  public boolean write(RequestDetails request, ResponseDetails details) throws IOException {
+    if (!(request instanceof ServletRequestDetails servlet)
+        || !(details.getResponseResource() instanceof Resource resource)
+        || !takes(servlet, resource)) {
+      declined.increment();
+      return true;
+    }
+    RestfulServer server = servlet.getServer();
+    boolean pretty = RestfulServerUtils.prettyPrintResponse(server, request);
+    FhirJsonEncoder json =
+        encoder.withServerBaseUrl(request.getFhirServerBase()).withPrettyPrint(pretty);
+    byte[] body;
+    if (pretty) {
+      // Pretty printing indents an entry by its depth: the cached compact JSON does not fit.
+      body = json.encodeUtf8(resource);
+    } else if (resource instanceof Bundle bundle) {
+      body = spliced(bundle, json);
+      if (body == null) {
+        declined.increment();
+        return true;
+      }
+    } else {
+      body = cache.json(resource, json.serverBaseUrl(), json::encodeUtf8);
+    }
+    send(servlet, resource, details.getResponseCode(), body);
+    fast.increment();
+    return false;
+  }
+
+  /** Whether HAPI would write this response with a JSON parser in its default configuration. */
+  private static boolean takes(ServletRequestDetails request, Resource resource) {
+    RestfulServer server = request.getServer();
+    if (!OPERATIONS.contains(request.getRestOperationType())
+        || resource instanceof IBaseBinary
+        || request.isRespondGzip()
+        || server.getETagSupport() == ETagSupportEnum.ENABLED
+        || server.getInterceptorService().hasHooks(Pointcut.SERVER_OUTGOING_WRITER_CREATED)
+        || encoding(request) != EncodingEnum.JSON
+        || !RestfulServerUtils.determineSummaryMode(request).equals(Set.of(SummaryEnum.FALSE))) {
+      return false;
+    }
+    for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
+      String name = parameter.getKey();
+      String[] values = parameter.getValue();
+      if (name.startsWith(Constants.PARAM_ELEMENTS)
+          || name.equals(Constants.PARAM_COUNT)
+              && values != null
+              && values.length > 0
+              && "0".equalsIgnoreCase(values[0])) {
+        return false; // HAPI filters elements (_count=0: only total and type)
+      }
+    }
+    return true;
+  }
+
+  private static EncodingEnum encoding(RequestDetails request) {
+    RestfulServerUtils.ResponseEncoding encoding =
+        RestfulServerUtils.determineResponseEncodingWithDefault(request);
+    return encoding.getEncoding();
+  }
+
+  /**
+   * The compact JSON of a Bundle with each entry's resource spliced in from the cache: the Bundle
+   * is encoded with a placeholder in every entry (restored afterwards), whose JSON is then replaced
+   * by the entry's. Null if a placeholder is not where it must be (then HAPI writes the Bundle).
+   */
+  private byte[] spliced(Bundle bundle, FhirJsonEncoder json) {
+    List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+    Resource[] resources = new Resource[entries.size()];
+    byte[][] parts = new byte[entries.size()][];
+    Basic slot = new Basic();
+    slot.setId(SLOT_ID);
+    int total = 0;
+    int slots = 0;
+    byte[] envelope;
+    try {
+      for (int i = 0; i < resources.length; i++) {
+        Bundle.BundleEntryComponent entry = entries.get(i);
+        Resource resource = entry.getResource();
+        resources[i] = resource;
+        if (resource != null) {
+          parts[i] = cache.json(resource, json.serverBaseUrl(), json::encodeUtf8);
+          total += parts[i].length;
+          slots++;
+          entry.setResource(slot);
+        }
+      }
+      envelope = json.encodeUtf8(bundle);
+    } finally {
+      for (int i = 0; i < resources.length; i++) {
+        if (resources[i] != null) {
+          entries.get(i).setResource(resources[i]);
+        }
+      }
+    }
+    byte[] out = new byte[envelope.length - slots * SLOT.length + total];
+    int from = 0;
+    int to = 0;
+    for (byte[] part : parts) {
+      if (part == null) {
+        continue;
+      }
+      int at = indexOf(envelope, SLOT, from);
+      if (at < 0) {
+        return null;
+      }
+      System.arraycopy(envelope, from, out, to, at - from);
+      to += at - from;
+      System.arraycopy(part, 0, out, to, part.length);
+      to += part.length;
+      from = at + SLOT.length;
+    }
+    if (out.length - to != envelope.length - from) {
+      return null;
+    }
+    System.arraycopy(envelope, from, out, to, envelope.length - from);
+    return out;
+  }
+
+  /**
+   * The first occurrence of {@code pattern} at or after {@code from}. The placeholder cannot occur
+   * inside a JSON string (its quotes would be escaped there), only as an entry's resource.
+   */
+  static int indexOf(byte[] data, byte[] pattern, int from) {
+    byte first = pattern[0];
+    outer:
+    for (int i = from, last = data.length - pattern.length; i <= last; i++) {
+      if (data[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < pattern.length; j++) {
+        if (data[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /**
+   * What {@code RestfulServerUtils.streamResponseAsResource} and {@code
+   * ServletRestfulResponse.getResponseWriter} do for a JSON resource (Content-Location,
+   * Last-Modified, HAPI's response headers, charset, status, content type), with the body written
+   * as bytes.
+   */
+  private static void send(
+      ServletRequestDetails request, Resource resource, int status, byte[] body)
+      throws IOException {
+    RestfulServer server = request.getServer();
+    IRestfulResponse response = request.getResponse();
+    if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
+      // HAPI's search binding alone leaves out Content-Location (reads and pages carry it).
+      IIdType fullId =
+          resource.getIdElement() == null
+              ? null
+              : RestfulServerUtils.fullyQualifyResourceIdOrReturnNull(
+                  server, resource, request.getFhirServerBase(), resource.getIdElement());
+      if (fullId != null) {
+        if (request.getRequestType() == RequestTypeEnum.POST) {
+          response.addHeader(Constants.HEADER_LOCATION, fullId.getValue());
+        }
+        response.addHeader(Constants.HEADER_CONTENT_LOCATION, fullId.getValue());
+      }
+    }
+    IPrimitiveType<Date> lastUpdated = RestfulServerUtils.extractLastUpdatedFromResource(resource);
+    if (lastUpdated != null && !lastUpdated.isEmpty()) {
+      response.addHeader(
+          Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(lastUpdated.getValue()));
+    }
+    String contentType =
+        RestfulServerUtils.determineResponseEncodingWithDefault(request).getResourceContentType();
+
+    HttpServletResponse http = request.getServletResponse();
+    server.addHeadersToResponse(http);
+    for (Map.Entry<String, List<String>> header : response.getHeaders().entrySet()) {
+      String name = sanitized(header.getKey());
+      boolean first = true;
+      for (String value : header.getValue()) {
+        if (first) {
+          http.setHeader(name, sanitized(value));
+          first = false;
+        } else {
+          http.addHeader(name, sanitized(value));
+        }
+      }
+    }
+    http.setCharacterEncoding(Constants.CHARSET_NAME_UTF8);
+    http.setStatus(status);
+    http.setContentType(contentType);
+    try (OutputStream out = http.getOutputStream()) {
+      for (int at = 0; at < body.length; at += WRITE_SLICE) {
+        out.write(body, at, Math.min(WRITE_SLICE, body.length - at));
+      }
+      // HAPI's parser flushes its writer when done, which commits the response before it is
+      // closed: never with a Content-Length, whatever the size. So does this.
+      out.flush();
+    }
+  }
+
+  /** As HAPI's {@code ServletRestfulResponse.sanitizeHeaderField}: no CR or LF. */
+  private static String sanitized(String field) {
+    return field == null ? null : field.replace("\r", "").replace("\n", "");
+  }
+
+  /** Responses written by this fast path so far. */
+  long fastCount() {
+    return fast.sum();
+  }
+
+  /** Responses left to HAPI so far. */
+  long declinedCount() {
+    return declined.sum();
+  }
+
+  EncodedJsonCache cache() {
+    return cache;
+  }
+}
