@@ -31,6 +31,12 @@ final class SitePredicate {
   /** Per near criterion, per id of {@link #ids}: the distance in km, NaN when not within. */
   private final double[][] km;
 
+  /** Per site-status criterion, per token: the code's UTF-8 bytes (null: any code). */
+  private final byte[][][] codes;
+
+  /** Per site-status criterion, per token: whether the token's system allows a site status. */
+  private final boolean[][] systems;
+
   /**
    * @param near one map per near criterion: the ids of the Locations within its distance of one of
    *     its points, each with its smallest such distance in km (resolved against the served
@@ -44,6 +50,18 @@ final class SitePredicate {
     this.near.forEach(within -> all.addAll(within.keySet()));
     List<String> keys = new ArrayList<>(all);
     this.ids = new ByteKeys(keys);
+    this.codes = new byte[this.statuses.size()][][];
+    this.systems = new boolean[this.statuses.size()][];
+    for (int g = 0; g < this.statuses.size(); g++) {
+      StatusGroup group = this.statuses.get(g);
+      codes[g] = new byte[group.tokens().size()][];
+      systems[g] = new boolean[group.tokens().size()];
+      for (int t = 0; t < group.tokens().size(); t++) {
+        SearchValues.Token token = group.tokens().get(t);
+        systems[g][t] = token.system() == null || token.system().equals(group.system());
+        codes[g][t] = token.code() == null ? null : token.code().getBytes(StandardCharsets.UTF_8);
+      }
+    }
     this.km = new double[this.near.size()][keys.size()];
     for (int c = 0; c < this.near.size(); c++) {
       Arrays.fill(km[c], Double.NaN);
@@ -68,36 +86,6 @@ final class SitePredicate {
   record StatusGroup(List<SearchValues.Token> tokens, boolean negated, String system) {
     StatusGroup {
       tokens = List.copyOf(tokens);
-    }
-
-    boolean matches(String status) {
-      byte[] bytes = status == null ? null : status.getBytes(StandardCharsets.UTF_8);
-      return matches(bytes, 0, bytes == null ? -1 : bytes.length);
-    }
-
-    /** Whether a status (its bytes; length -1 for a site without a status) satisfies the group. */
-    boolean matches(byte[] bytes, int offset, int length) {
-      boolean any = false;
-      if (length >= 0) {
-        for (SearchValues.Token token : tokens) {
-          if (tokenMatches(token, bytes, offset, length)) {
-            any = true;
-            break;
-          }
-        }
-      }
-      return negated != any;
-    }
-
-    private boolean tokenMatches(SearchValues.Token token, byte[] bytes, int offset, int length) {
-      if (token.system() != null && !token.system().equals(system)) {
-        return false;
-      }
-      if (token.code() == null) {
-        return true;
-      }
-      byte[] code = token.code().getBytes(StandardCharsets.UTF_8);
-      return Arrays.equals(code, 0, code.length, bytes, offset, offset + length);
     }
   }
 
@@ -157,8 +145,8 @@ final class SitePredicate {
 
   /** The site's distance when it satisfies every criterion (+∞ without near), else NaN. */
   private double site(byte[] b, int idOffset, int idLength, int statusOffset, int statusLength) {
-    for (StatusGroup group : statuses) {
-      if (!group.matches(b, statusOffset, statusLength)) {
+    for (int g = 0; g < codes.length; g++) {
+      if (!statusMatches(g, b, statusOffset, statusLength)) {
         return Double.NaN;
       }
     }
@@ -177,6 +165,21 @@ final class SitePredicate {
       }
     }
     return best;
+  }
+
+  /** Whether a site's status (length -1: none) satisfies site-status criterion g. */
+  private boolean statusMatches(int g, byte[] b, int offset, int length) {
+    boolean any = false;
+    if (length >= 0) {
+      for (int t = 0; t < codes[g].length && !any; t++) {
+        byte[] code = codes[g][t];
+        any =
+            systems[g][t]
+                && (code == null
+                    || Arrays.equals(code, 0, code.length, b, offset, offset + length));
+      }
+    }
+    return statuses.get(g).negated() != any;
   }
 
   @Override
