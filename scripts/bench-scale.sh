@@ -49,14 +49,19 @@ done
 END=$(date +%s%N)
 log "first answered search after $(( (END - START) / 1000000 )) ms" | tee "$OUT/startup.txt"
 
-for C in 4 16; do
+printf 'count-active 1 ResearchStudy?status=active&_summary=count\n' > "$OUT/count-mix.txt"
+log "_summary=count on status=active, 1 client, 20s"
+java -Xmx1g -jar "$JAR" bench search --target "$BASE" --mix "$OUT/count-mix.txt" --concurrency 1 \
+  --duration 20 --warmup 3 --out "$OUT/count-active-c1.json" | tee "$OUT/count-active-c1.txt" || true
+
+for C in 1 4 16; do
   log "query mix, $C clients, ${DURATION}s"
   java -Xmx1g -jar "$JAR" bench search --target "$BASE" --concurrency "$C" --duration "$DURATION" \
     --warmup 10 --out "$OUT/search-c$C.json" --plot "$OUT/search-c$C.png" | tee "$OUT/search-c$C.txt" || true
 done
 
-log "\$match and CDS patient-view, 2 clients, ${DURATION}s"
-java -Xmx1g -jar "$JAR" bench match --target "$BASE" --concurrency 2 --duration "$DURATION" \
+log "\$match and CDS patient-view, 1 client, ${DURATION}s"
+java -Xmx1g -jar "$JAR" bench match --target "$BASE" --concurrency 1 --duration "$DURATION" \
   --warmup 10 --out "$OUT/match.json" --plot "$OUT/match.png" | tee "$OUT/match.txt" || true
 
 log "server heap after the runs (live data after a full GC)"
