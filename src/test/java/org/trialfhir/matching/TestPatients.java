@@ -82,6 +82,24 @@ final class TestPatients {
     return this;
   }
 
+  /**
+   * Any other resource of the patient (a MedicationRequest, Procedure, Medication, …), given the id
+   * {@code <patient>-<type>-<n>} unless it has one, as an entry whose fullUrl is {@code urn:uuid:}
+   * and that id.
+   */
+  TestPatients with(Resource resource) {
+    if (!resource.hasIdElement() || !resource.getIdElement().hasIdPart()) {
+      resource.setId(
+          patient.getIdPart()
+              + "-"
+              + resource.fhirType().toLowerCase(java.util.Locale.ROOT)
+              + "-"
+              + next++);
+    }
+    add(resource);
+    return this;
+  }
+
   Bundle bundle() {
     return bundle;
   }
