@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -26,6 +27,7 @@ import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -137,9 +139,8 @@ public final class PatientData {
               request.hasMedicationCodeableConcept()
                   ? request.getMedicationCodeableConcept()
                   : null,
-              request.hasMedicationReference()
-                  ? request.getMedicationReference().getReference()
-                  : null,
+              request.hasMedicationReference() ? request.getMedicationReference() : null,
+              request,
               medicationsByReference);
       exposures.add(
           exposure(
@@ -160,9 +161,8 @@ public final class PatientData {
               statement.hasMedicationCodeableConcept()
                   ? statement.getMedicationCodeableConcept()
                   : null,
-              statement.hasMedicationReference()
-                  ? statement.getMedicationReference().getReference()
-                  : null,
+              statement.hasMedicationReference() ? statement.getMedicationReference() : null,
+              statement,
               medicationsByReference);
       Date start = null;
       Date end = null;
@@ -227,14 +227,44 @@ public final class PatientData {
   }
 
   private static CodeableConcept medication(
-      CodeableConcept code, String reference, Map<String, Medication> byReference) {
+      CodeableConcept code,
+      Reference reference,
+      DomainResource owner,
+      Map<String, Medication> byReference) {
     if (code != null) {
       return code;
     }
-    Medication medication = reference == null ? null : byReference.get(reference);
+    Medication medication = resolve(reference, owner, byReference);
     return medication != null && medication.hasCode()
         ? medication.getCode()
         : new CodeableConcept();
+  }
+
+  /**
+   * The Medication a reference points to: one contained in its owner ({@code #id}), else one in the
+   * same data by fullUrl or {@code Medication/id}; null when neither holds it.
+   */
+  private static Medication resolve(
+      Reference reference, DomainResource owner, Map<String, Medication> byReference) {
+    if (reference == null) {
+      return null;
+    }
+    if (reference.getResource() instanceof Medication medication) {
+      return medication;
+    }
+    String target = reference.getReference();
+    if (target == null) {
+      return null;
+    }
+    if (target.startsWith("#")) {
+      for (Resource contained : owner.getContained()) {
+        if (contained instanceof Medication medication
+            && target.substring(1).equals(medication.getIdElement().getIdPart().replace("#", ""))) {
+          return medication;
+        }
+      }
+    }
+    return byReference.get(target);
   }
 
   private static Exposure exposure(

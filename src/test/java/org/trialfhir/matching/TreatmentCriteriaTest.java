@@ -2,12 +2,14 @@ package org.trialfhir.matching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -123,6 +125,32 @@ class TreatmentCriteriaTest {
       request.setMedication(new Reference("urn:uuid:med-prednisone"));
 
       assertOnly(model, adult("now8").with(medication).with(request), Outcome.NOT_MET, request);
+    }
+
+    @Test
+    void medicationReferenceToAContainedMedicationIsResolved() {
+      Medication medication =
+          new Medication().setCode(new CodeableConcept().setText("prednisone 20 MG Oral Tablet"));
+      medication.setId("pred");
+      MedicationRequest request = request(MedicationRequestStatus.ACTIVE, null, 10);
+      request.addContained(medication);
+      request.setMedication(new Reference("#pred"));
+      TestPatients patient = adult("now10").with(request);
+
+      assertOnly(model, patient, Outcome.NOT_MET, request);
+      // as read from JSON, where the contained Medication is reached through the reference
+      Bundle parsed =
+          FhirContext.forR4Cached()
+              .newJsonParser()
+              .parseResource(
+                  Bundle.class,
+                  FhirContext.forR4Cached()
+                      .newJsonParser()
+                      .encodeResourceToString(patient.bundle()));
+      CriterionResult result =
+          Matcher.standard().evaluate(PatientData.from(parsed), model, TODAY).results().get(0);
+      assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.NOT_MET);
+      assertThat(result.evidence()).isSameAs(parsed.getEntry().get(1).getResource());
     }
 
     @Test
