@@ -25,14 +25,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -48,6 +51,7 @@ import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -300,7 +304,9 @@ public final class LuceneTrialStore implements TrialStore {
     List<Integer> page = new ArrayList<>();
     Map<Integer, Double> distances = new LinkedHashMap<>();
     Integer total;
-    if (byDistance) {
+    if (byDistance && nearestFirst(query, built)) {
+      return walkNearest(searcher, built, query, wantTotal);
+    } else if (byDistance) {
       List<Row> rows = rows(searcher, built, query.sort());
       total = rows.size();
       long end = Math.min(rows.size(), (long) query.offset() + query.count());
@@ -338,6 +344,105 @@ public final class LuceneTrialStore implements TrialStore {
       }
     }
     return new Page(total, page, distances);
+  }
+
+  /**
+   * Whether a distance-sorted search can be answered by {@link #walkNearest}: studies, ordered by
+   * distance alone, ascending, to the points of a single near criterion.
+   */
+  private static boolean nearestFirst(SearchQuery query, QueryBuilder.Built built) {
+    return query.resourceType().equals("ResearchStudy")
+        && query.sort().size() == 1
+        && query.sort().get(0).param().equals("near")
+        && !query.sort().get(0).descending()
+        && built.sites() != null
+        && built.sites().near().size() == 1;
+  }
+
+  /**
+   * A page of studies nearest first, without finding every match's nearest site: the matches are
+   * collected (each study's sites read until one matches), then the Locations within the distance
+   * are walked nearest first, and a match takes the distance of the first Location at which one of
+   * its sites matches, which is its nearest matching site. The walk stops once the page is full and
+   * the next Location is farther than its last study (ties by id are complete, as every study at a
+   * Location is taken with it).
+   */
+  private static Page walkNearest(
+      IndexSearcher searcher, QueryBuilder.Built built, SearchQuery query, boolean wantTotal)
+      throws IOException {
+    SitePredicate predicate = built.sites();
+    IndexReader reader = searcher.getIndexReader();
+    FixedBitSet matched = new FixedBitSet(Math.max(1, reader.maxDoc()));
+    searcher.search(
+        built.query(),
+        new SimpleCollector() {
+          private int base;
+
+          @Override
+          protected void doSetNextReader(LeafReaderContext context) {
+            base = context.docBase;
+          }
+
+          @Override
+          public void collect(int doc) {
+            matched.set(base + doc);
+          }
+
+          @Override
+          public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+          }
+        });
+    List<Map.Entry<String, Double>> locations = new ArrayList<>(predicate.near().get(0).entrySet());
+    locations.sort(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry::getKey));
+    long wanted = (long) query.offset() + query.count();
+    String field = IndexFields.field("site", "r");
+    FixedBitSet taken = new FixedBitSet(matched.length());
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, Double> location : locations) {
+      double km = location.getValue();
+      if (rows.size() >= wanted && km > rows.get((int) wanted - 1).distance()) {
+        break;
+      }
+      byte[] id = location.getKey().getBytes(StandardCharsets.UTF_8);
+      Term term = new Term(field, "Location/" + location.getKey());
+      for (LeafReaderContext leaf : reader.leaves()) {
+        PostingsEnum postings = leaf.reader().postings(term, PostingsEnum.NONE);
+        if (postings == null) {
+          continue;
+        }
+        BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+        SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+        for (int doc = postings.nextDoc();
+            doc != DocIdSetIterator.NO_MORE_DOCS;
+            doc = postings.nextDoc()) {
+          int global = leaf.docBase + doc;
+          if (!matched.get(global) || taken.get(global)) {
+            continue;
+          }
+          if (sites == null
+              || !sites.advanceExact(doc)
+              || !predicate.matchesAt(sites.binaryValue(), id)) {
+            continue;
+          }
+          taken.set(global);
+          String studyId =
+              ids != null && ids.advanceExact(doc)
+                  ? ids.lookupOrd(ids.ordValue()).utf8ToString()
+                  : "";
+          rows.add(new Row(global, km, new Comparable<?>[] {km}, studyId));
+        }
+      }
+    }
+    rows.sort(Comparator.comparingDouble(Row::distance).thenComparing(Row::id));
+    List<Integer> page = new ArrayList<>();
+    Map<Integer, Double> distances = new LinkedHashMap<>();
+    long end = Math.min(rows.size(), wanted);
+    for (int i = query.offset(); i < end; i++) {
+      page.add(rows.get(i).doc());
+      distances.put(rows.get(i).doc(), rows.get(i).distance());
+    }
+    return new Page(wantTotal ? matched.cardinality() : null, page, distances);
   }
 
   /** A match of a distance-sorted search, with its distance and other sort values. */

@@ -89,6 +89,36 @@ final class SitePredicate {
     }
   }
 
+  /**
+   * True when a site at the Location with this id (UTF-8 bytes) satisfies every site-status
+   * criterion; the caller knows that Location to be within the distance of every near criterion.
+   */
+  boolean matchesAt(BytesRef packed, byte[] locationId) {
+    byte[] b = packed.bytes;
+    int p = packed.offset;
+    int n = Sites.readInt(b, p);
+    p += 4;
+    for (int i = 0; i < n; i++) {
+      int idLength = Sites.readShort(b, p);
+      int idOffset = p + 2;
+      p = idOffset + idLength;
+      int statusLength = Sites.readShort(b, p);
+      int statusOffset = p + 2;
+      p = statusOffset + Math.max(0, statusLength);
+      if (!Arrays.equals(locationId, 0, locationId.length, b, idOffset, idOffset + idLength)) {
+        continue;
+      }
+      boolean all = true;
+      for (int g = 0; g < codes.length && all; g++) {
+        all = statusMatches(g, b, statusOffset, statusLength);
+      }
+      if (all) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when one site of the packed sites satisfies every criterion. */
   boolean matches(BytesRef sites) {
     return !Double.isNaN(scan(sites, false));
