@@ -103,6 +103,22 @@ class SitePredicateTest {
   }
 
   @Test
+  void aStudyMatchesAtALocationOnlyWhenItsSiteThereHasTheStatus() {
+    SitePredicate predicate =
+        new SitePredicate(
+            List.of(Map.of("loc-a", 1.0, "loc-b", 2.0)), List.of(status(false, "RECRUITING")));
+    BytesRef packed =
+        sites(
+            new Sites.Site("loc-a", "COMPLETED"),
+            new Sites.Site("loc-b", "RECRUITING"),
+            new Sites.Site("loc-a", null));
+    assertThat(predicate.matchesAt(packed, "loc-a".getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(predicate.matchesAt(packed, "loc-b".getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(predicate.matchesAt(packed, "loc-".getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(predicate.matchesAt(packed, "loc-c".getBytes(StandardCharsets.UTF_8))).isFalse();
+  }
+
+  @Test
   void byteKeysFindEverySliceAndNothingElse() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
