@@ -28,8 +28,9 @@ fi
 
 if [[ ! -f "$OUT/index/CURRENT" ]]; then
   log "importing with -Xmx$HEAP"
-  /usr/bin/time -v -o "$OUT/import-time.txt" \
-    java "-Xmx$HEAP" -Xlog:gc:file="$OUT/import-gc.log" -jar "$JAR" import --no-progress \
+  TIME=()
+  if [[ -x /usr/bin/time ]]; then TIME=(/usr/bin/time -v -o "$OUT/import-time.txt"); fi
+  ${TIME[@]+"${TIME[@]}"} java "-Xmx$HEAP" -Xlog:gc:file="$OUT/import-gc.log" -jar "$JAR" import --no-progress \
     --index "$OUT/index" "$OUT/corpus.zip" 2>&1 | tee "$OUT/import.log"
   du -sb "$OUT/index" | tee "$OUT/index-size.txt"
 fi
