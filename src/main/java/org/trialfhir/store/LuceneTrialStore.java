@@ -259,22 +259,15 @@ public final class LuceneTrialStore implements TrialStore {
     }
   }
 
-  /**
-   * The ids of the matches of one page of a search (the query's offset and count), in result order,
-   * without loading any resource; includes are not resolved.
-   */
-  public List<Hit> pageIds(SearchQuery query) {
+  /** The ids of one page of matches, read from the index's id doc values: no resource is loaded. */
+  @Override
+  public List<String> matchIds(SearchQuery query) {
     Generation g = acquire();
     try {
-      return ids(g, query);
+      return ids(g, query).stream().map(Hit::id).filter(Objects::nonNull).toList();
     } finally {
       g.decRef();
     }
-  }
-
-  @Override
-  public List<String> matchIds(SearchQuery query) {
-    return pageIds(query).stream().map(Hit::id).filter(Objects::nonNull).toList();
   }
 
   private List<Hit> ids(Generation g, SearchQuery query) {
@@ -318,10 +311,11 @@ public final class LuceneTrialStore implements TrialStore {
       total = wantTotal ? searcher.count(built.query()) : null;
     } else {
       long wanted = (long) query.offset() + query.count();
+      Integer matches = null;
       if (wanted > DEEP_PAGE) {
         // A deep page: the collector's queue is as long as offset + count, so bound it by the
         // number of matches first (counting is cheap), and answer past the end at once.
-        int matches = searcher.count(built.query());
+        matches = searcher.count(built.query());
         if (query.offset() >= matches) {
           return new Page(wantTotal ? matches : null, page, distances);
         }
@@ -333,7 +327,10 @@ public final class LuceneTrialStore implements TrialStore {
       TopFieldCollectorManager manager =
           new TopFieldCollectorManager(sort(query.sort()), numHits, null, numHits);
       TopFieldDocs top = searcher.search(built.query(), manager);
-      total = wantTotal ? searcher.count(built.query()) : null;
+      if (wantTotal && matches == null) {
+        matches = searcher.count(built.query());
+      }
+      total = wantTotal ? matches : null;
       for (int i = query.offset(); i < top.scoreDocs.length; i++) {
         page.add(top.scoreDocs[i].doc);
       }
@@ -485,11 +482,11 @@ public final class LuceneTrialStore implements TrialStore {
               if (sites == null || !sites.advanceExact(doc)) {
                 return;
               }
-              double km = predicate.scanNearest(sites.binaryValue());
+              double km = predicate.nearest(sites.binaryValue());
               if (Double.isNaN(km)) {
                 return;
               }
-              distance = km == Double.POSITIVE_INFINITY ? null : km;
+              distance = SitePredicate.km(km);
             }
             Comparable<?>[] values = new Comparable<?>[keys.size()];
             for (int i = 0; i < keys.size(); i++) {
@@ -574,7 +571,7 @@ public final class LuceneTrialStore implements TrialStore {
     if (sites == null || !sites.advanceExact(doc - leaf.docBase)) {
       return null;
     }
-    return predicate.nearestKm(sites.binaryValue());
+    return SitePredicate.km(predicate.nearest(sites.binaryValue()));
   }
 
   /** _include and _revinclude targets of the page, each once, none that is also a match. */

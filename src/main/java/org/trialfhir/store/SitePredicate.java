@@ -125,21 +125,17 @@ final class SitePredicate {
   }
 
   /**
-   * The distance of the nearest site that satisfies every criterion, in km: for that site, the
-   * smallest distance to a search point it is within. Null when no site matches or the search has
-   * no near criterion.
+   * The distance in km of the nearest site of the packed sites that satisfies every criterion (for
+   * that site, the smallest distance to a search point it is within): NaN when no site matches, +∞
+   * when one does and the search has no near criterion.
    */
-  Double nearestKm(BytesRef sites) {
-    double best = scan(sites, true);
-    return Double.isNaN(best) || best == Double.POSITIVE_INFINITY ? null : best;
+  double nearest(BytesRef sites) {
+    return scan(sites, true);
   }
 
-  /**
-   * NaN when no site of the packed sites matches; otherwise the smallest distance of a matching
-   * site in km (+∞ when the search has no near criterion).
-   */
-  double scanNearest(BytesRef sites) {
-    return scan(sites, true);
+  /** A distance from {@link #nearest} as the store reports it: null when there is none. */
+  static Double km(double nearest) {
+    return Double.isNaN(nearest) || nearest == Double.POSITIVE_INFINITY ? null : nearest;
   }
 
   /**

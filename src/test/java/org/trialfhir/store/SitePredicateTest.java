@@ -30,6 +30,10 @@ class SitePredicateTest {
     return new SitePredicate.StatusGroup(tokens, negated, SYSTEM);
   }
 
+  private static Double nearestKm(SitePredicate predicate, BytesRef sites) {
+    return SitePredicate.km(predicate.nearest(sites));
+  }
+
   @Test
   void theNearestSiteThatIsWithinAndHasTheStatusGivesTheDistance() {
     SitePredicate predicate =
@@ -43,8 +47,8 @@ class SitePredicateTest {
             new Sites.Site("loc-x", "RECRUITING"),
             new Sites.Site("loc-c", "RECRUITING"));
     assertThat(predicate.matches(packed)).isTrue();
-    assertThat(predicate.nearestKm(packed)).isEqualTo(7.0);
-    assertThat(predicate.scanNearest(packed)).isEqualTo(7.0);
+    assertThat(nearestKm(predicate, packed)).isEqualTo(7.0);
+    assertThat(predicate.nearest(packed)).isEqualTo(7.0);
   }
 
   @Test
@@ -54,8 +58,8 @@ class SitePredicateTest {
     BytesRef packed =
         sites(new Sites.Site("loc-a", "COMPLETED"), new Sites.Site("loc-b", "RECRUITING"));
     assertThat(predicate.matches(packed)).isFalse();
-    assertThat(predicate.nearestKm(packed)).isNull();
-    assertThat(predicate.scanNearest(packed)).isNaN();
+    assertThat(nearestKm(predicate, packed)).isNull();
+    assertThat(predicate.nearest(packed)).isNaN();
   }
 
   @Test
@@ -63,10 +67,10 @@ class SitePredicateTest {
     SitePredicate predicate =
         new SitePredicate(
             List.of(Map.of("loc-a", 5.0, "loc-b", 9.0), Map.of("loc-b", 2.0)), List.of());
-    assertThat(predicate.nearestKm(sites(new Sites.Site("loc-a", null)))).isNull();
+    assertThat(nearestKm(predicate, sites(new Sites.Site("loc-a", null)))).isNull();
     assertThat(
-            predicate.nearestKm(
-                sites(new Sites.Site("loc-a", null), new Sites.Site("loc-b", null))))
+            nearestKm(
+                predicate, sites(new Sites.Site("loc-a", null), new Sites.Site("loc-b", null))))
         .isEqualTo(2.0);
   }
 
@@ -80,7 +84,9 @@ class SitePredicateTest {
     assertThat(notRecruiting.matches(sites(new Sites.Site("loc-a", null)))).isTrue();
     SitePredicate recruiting = new SitePredicate(List.of(), List.of(status(false, "RECRUITING")));
     assertThat(recruiting.matches(sites(new Sites.Site("loc-a", null)))).isFalse();
-    assertThat(recruiting.nearestKm(sites(new Sites.Site("loc-a", "RECRUITING")))).isNull();
+    assertThat(nearestKm(recruiting, sites(new Sites.Site("loc-a", "RECRUITING")))).isNull();
+    assertThat(recruiting.nearest(sites(new Sites.Site("loc-a", "RECRUITING"))))
+        .isEqualTo(Double.POSITIVE_INFINITY);
     // A prefix of a status is not the status.
     assertThat(recruiting.matches(sites(new Sites.Site("loc-a", "RECRUITIN")))).isFalse();
   }
