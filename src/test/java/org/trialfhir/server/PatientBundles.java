@@ -1,31 +1,21 @@
 package org.trialfhir.server;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Date;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.testing.ClinicalResources;
 import org.trialfhir.testing.SharedData;
 
 /** Patient data Bundles for the matching ITs: built ones and the shared Synthea patients. */
 final class PatientBundles {
-  static final String SNOMED = "http://snomed.info/sct";
-  static final String LOINC = "http://loinc.org";
   static final String HIV = "86406008";
   static final String HEPATITIS_B = "61977001";
   static final String CD4 = "24467-3";
@@ -75,45 +65,12 @@ final class PatientBundles {
   }
 
   PatientBundles condition(String snomed, String text) {
-    Condition condition = new Condition();
-    condition.setId(id + "-condition-" + next++);
-    condition.setSubject(new Reference("Patient/" + id));
-    condition.setClinicalStatus(
-        new CodeableConcept(
-            new Coding(
-                "http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
-    condition.setVerificationStatus(
-        new CodeableConcept(
-            new Coding(
-                "http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed", null)));
-    CodeableConcept code = new CodeableConcept().setText(text);
-    if (snomed != null) {
-      code.addCoding(new Coding(SNOMED, snomed, text));
-    }
-    condition.setCode(code);
-    add(condition);
+    add(ClinicalResources.activeCondition(id + "-condition-" + next++, id, snomed, text));
     return this;
   }
 
   PatientBundles observation(String loinc, String value, String unit, LocalDate date) {
-    Observation observation = new Observation();
-    observation.setId(id + "-observation-" + next++);
-    observation.setStatus(Observation.ObservationStatus.FINAL);
-    observation.setSubject(new Reference("Patient/" + id));
-    observation.addCategory(
-        new CodeableConcept(
-            new Coding(
-                "http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null)));
-    observation.setCode(new CodeableConcept(new Coding(LOINC, loinc, null)));
-    observation.setEffective(
-        new DateTimeType(Date.from(date.atStartOfDay().toInstant(ZoneOffset.UTC))));
-    observation.setValue(
-        new Quantity()
-            .setValue(new BigDecimal(value))
-            .setUnit(unit)
-            .setSystem("http://unitsofmeasure.org")
-            .setCode(unit));
-    add(observation);
+    add(ClinicalResources.labResult(id + "-observation-" + next++, id, loinc, value, unit, date));
     return this;
   }
 
