@@ -22,12 +22,30 @@ public interface TrialStore extends AutoCloseable {
   Optional<Resource> read(String resourceType, String id);
 
   /**
+   * As {@link #read(String, String)}; with {@code unparsed}, the store may answer with the stored
+   * JSON unparsed ({@link StoredJson}), for a caller that writes it out as it is. By default the
+   * resource is parsed.
+   */
+  default Optional<Resource> read(String resourceType, String id, boolean unparsed) {
+    return read(resourceType, id);
+  }
+
+  /**
    * Executes a validated search (from {@link QueryParser}).
    *
    * @throws InvalidSearchException for what only the index can judge: a {@code :text} or {@code
    *     _content} value made only of stop words
    */
   SearchResult search(SearchQuery query);
+
+  /**
+   * As {@link #search(SearchQuery)}; with {@code unparsed}, the store may answer with the matches'
+   * and included resources' stored JSON unparsed ({@link StoredJson}), for a caller that writes
+   * them out as they are. By default the resources are parsed.
+   */
+  default SearchResult search(SearchQuery query, boolean unparsed) {
+    return search(query);
+  }
 
   /**
    * An opaque token that changes whenever the served data changes (a new index generation), for

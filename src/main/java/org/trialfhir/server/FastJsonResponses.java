@@ -1,5 +1,6 @@
 package org.trialfhir.server;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -23,6 +24,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,13 +35,13 @@ import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.json.FhirJsonEncoder;
+import org.trialfhir.search.StoredJson;
 
 /**
  * Writes JSON answers to reads, searches and paging requests with {@link FhirJsonEncoder} instead
  * of HAPI's parser: the same bytes and the same headers as HAPI's {@code
  * RestfulServerUtils.streamResponseAsResource}, for a fraction of the CPU. A searchset page is
- * written by splicing each entry's cached JSON ({@link EncodedJsonCache}) into the Bundle's own
- * encoding, so a resource is encoded once per index generation, not once per page.
+ * written by splicing each entry's JSON into the Bundle's own encoding.
  *
  * <p>It only takes a response where that is provably HAPI's output: JSON, HAPI's default parser
  * options but {@code _pretty} (no {@code _summary} other than {@code false}, no {@code _elements},
@@ -47,6 +49,12 @@ import org.trialfhir.json.FhirJsonEncoder;
  * (XML, the HTML view, which answers before this hook, summaries, elements, operations, errors) is
  * left to HAPI. Registered last on {@code SERVER_OUTGOING_RESPONSE}, after every hook that changes
  * or answers the response itself.
+ *
+ * <p>Where it will write the answer ({@link #writesUnparsed}), the providers ask the store for its
+ * stored JSON unparsed ({@link StoredJson}), which is written as it is: nothing is parsed or
+ * encoded but the Bundle's envelope. Should the answer go to HAPI's writer after all, the unparsed
+ * resources are parsed just before the first hook that could write it ({@link
+ * #parseUnlessWritten}).
  */
 @Interceptor
 final class FastJsonResponses {
@@ -55,6 +63,9 @@ final class FastJsonResponses {
 
   /** After HAPI's response highlighter (HTML view), the last hook that may answer instead. */
   static final int ORDER = InterceptorOrders.RESPONSE_HIGHLIGHTER_INTERCEPTOR + 1000;
+
+  /** Just before HAPI's response highlighter, after the hooks that annotate the answer. */
+  static final int PARSE_ORDER = InterceptorOrders.RESPONSE_HIGHLIGHTER_INTERCEPTOR - 1;
 
   private static final Set<RestOperationTypeEnum> OPERATIONS =
       Set.of(
@@ -72,18 +83,81 @@ final class FastJsonResponses {
   private static final int WRITE_SLICE = 4096;
 
   private final FhirJsonEncoder encoder;
-  private final EncodedJsonCache cache;
   private final LongAdder fast = new LongAdder();
   private final LongAdder declined = new LongAdder();
+  private final LongAdder unparsed = new LongAdder();
 
-  FastJsonResponses(FhirJsonEncoder encoder, EncodedJsonCache cache) {
+  FastJsonResponses(FhirJsonEncoder encoder) {
     this.encoder = encoder.withPrettyPrint(false);
-    this.cache = cache;
   }
 
   /** Whether the fast path is on unless said otherwise: {@link #PROPERTY}, default true. */
   static boolean enabledByDefault() {
     return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").strip());
+  }
+
+  /**
+   * Whether the answer to this request will be written by a registered fast path with each
+   * resource's JSON as the store holds it: a JSON answer that HAPI's writer would write in its
+   * default configuration, compact, not to a browser (HAPI's HTML view answers those).
+   */
+  static boolean writesUnparsed(RequestDetails request) {
+    return request instanceof ServletRequestDetails servlet
+        && servlet.getServer() instanceof FhirRestServer server
+        && server.fastJson() != null
+        && takes(servlet)
+        && !RestfulServerUtils.prettyPrintResponse(server, request)
+        && !wantsHtml(servlet);
+  }
+
+  /** Whether HAPI's HTML view might answer: any mention of HTML in {@code _format} or Accept. */
+  private static boolean wantsHtml(ServletRequestDetails request) {
+    String[] formats = request.getParameters().get(Constants.PARAM_FORMAT);
+    if (formats != null) {
+      for (String format : formats) {
+        if (format != null && format.toLowerCase(Locale.ROOT).contains("html")) {
+          return true;
+        }
+      }
+    }
+    for (String accept : request.getHeaders(Constants.HEADER_ACCEPT)) {
+      if (accept != null && accept.toLowerCase(Locale.ROOT).contains("html")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Parses the unparsed resources of an answer this fast path will not write, just before HAPI's
+   * HTML view (the first hook that may write it) and after the hooks that annotate the Bundle.
+   */
+  @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = PARSE_ORDER)
+  public void parseUnlessWritten(RequestDetails request, ResponseDetails details) {
+    if (!writesUnparsed(request)
+        || !(details.getResponseResource() instanceof Resource resource)
+        || resource instanceof IBaseBinary) {
+      parseAll(details);
+    }
+  }
+
+  /**
+   * Replaces every unparsed resource of the answer (itself or a Bundle entry) by the parsed one.
+   */
+  private static void parseAll(ResponseDetails details) {
+    if (!(details.getResponseResource() instanceof Resource resource)) {
+      return;
+    }
+    FhirContext fhir = FhirContext.forR4Cached();
+    if (StoredJson.json(resource) != null) {
+      details.setResponseResource(StoredJson.parsed(fhir, resource));
+    } else if (resource instanceof Bundle bundle) {
+      for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+        if (StoredJson.json(entry.getResource()) != null) {
+          entry.setResource(StoredJson.parsed(fhir, entry.getResource()));
+        }
+      }
+    }
   }
 
   @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = ORDER)
@@ -92,6 +166,7 @@ final class FastJsonResponses {
         || !(details.getResponseResource() instanceof Resource resource)
         || !takes(servlet, resource)) {
       declined.increment();
+      parseAll(details);
       return true;
     }
     RestfulServer server = servlet.getServer();
@@ -100,27 +175,46 @@ final class FastJsonResponses {
         encoder.withServerBaseUrl(request.getFhirServerBase()).withPrettyPrint(pretty);
     byte[] body;
     if (pretty) {
-      // Pretty printing indents an entry by its depth: the cached compact JSON does not fit.
-      body = json.encodeUtf8(resource);
+      // Pretty printing indents an entry by its depth: the stored compact JSON does not fit.
+      parseAll(details);
+      body = json.encodeUtf8((Resource) details.getResponseResource());
     } else if (resource instanceof Bundle bundle) {
       body = spliced(bundle, json);
       if (body == null) {
         declined.increment();
+        parseAll(details);
         return true;
       }
     } else {
-      body = cache.json(resource, json.serverBaseUrl(), json::encodeUtf8);
+      body = compact(resource, json);
     }
     send(servlet, resource, details.getResponseCode(), body);
     fast.increment();
     return false;
   }
 
+  /**
+   * The compact JSON of one resource: the stored JSON of an unparsed one as it is (stored compact,
+   * with relative references, so whatever the server base), else encoded.
+   */
+  private byte[] compact(Resource resource, FhirJsonEncoder json) {
+    byte[] stored = StoredJson.json(resource);
+    if (stored != null) {
+      unparsed.increment();
+      return stored;
+    }
+    return json.encodeUtf8(resource);
+  }
+
   /** Whether HAPI would write this response with a JSON parser in its default configuration. */
   private static boolean takes(ServletRequestDetails request, Resource resource) {
+    return !(resource instanceof IBaseBinary) && takes(request);
+  }
+
+  /** Whether HAPI would write the answer to this request with a JSON parser in its defaults. */
+  private static boolean takes(ServletRequestDetails request) {
     RestfulServer server = request.getServer();
     if (!OPERATIONS.contains(request.getRestOperationType())
-        || resource instanceof IBaseBinary
         || request.isRespondGzip()
         || server.getETagSupport() == ETagSupportEnum.ENABLED
         || server.getInterceptorService().hasHooks(Pointcut.SERVER_OUTGOING_WRITER_CREATED)
@@ -149,9 +243,9 @@ final class FastJsonResponses {
   }
 
   /**
-   * The compact JSON of a Bundle with each entry's resource spliced in from the cache: the Bundle
-   * is encoded with a placeholder in every entry (restored afterwards), whose JSON is then replaced
-   * by the entry's. Null if a placeholder is not where it must be (then HAPI writes the Bundle).
+   * The compact JSON of a Bundle with each entry's resource spliced in: the Bundle is encoded with
+   * a placeholder in every entry (restored afterwards), whose JSON is then replaced by the entry's.
+   * Null if a placeholder is not where it must be (then HAPI writes the Bundle).
    */
   private byte[] spliced(Bundle bundle, FhirJsonEncoder json) {
     List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
@@ -168,7 +262,7 @@ final class FastJsonResponses {
         Resource resource = entry.getResource();
         resources[i] = resource;
         if (resource != null) {
-          parts[i] = cache.json(resource, json.serverBaseUrl(), json::encodeUtf8);
+          parts[i] = compact(resource, json);
           total += parts[i].length;
           slots++;
           entry.setResource(slot);
@@ -297,12 +391,13 @@ final class FastJsonResponses {
     return fast.sum();
   }
 
+  /** Resources written from their stored JSON so far (as the store holds it, unparsed). */
+  long unparsedCount() {
+    return unparsed.sum();
+  }
+
   /** Responses left to HAPI so far. */
   long declinedCount() {
     return declined.sum();
-  }
-
-  EncodedJsonCache cache() {
-    return cache;
   }
 }

@@ -56,12 +56,7 @@ final class FhirRestServer extends RestfulServer {
     this.matching = matching;
     this.catalog = ConformanceCatalog.published();
     this.publicBaseUrl = publicBaseUrl;
-    this.fastJson =
-        fastJson
-            ? new FastJsonResponses(
-                new FhirJsonEncoder(fhir),
-                EncodedJsonCache.fromSystemProperty(() -> backend.store().version()))
-            : null;
+    this.fastJson = fastJson ? new FastJsonResponses(new FhirJsonEncoder(fhir)) : null;
   }
 
   /** The fast JSON path, or null when HAPI writes every answer. */

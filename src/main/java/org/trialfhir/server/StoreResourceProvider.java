@@ -35,11 +35,11 @@ public class StoreResourceProvider implements IResourceProvider {
   }
 
   @Read
-  public Resource read(@IdParam IdType id) {
+  public Resource read(@IdParam IdType id, RequestDetails request) {
     String idPart = Ids.checked(id);
     return backend
         .store()
-        .read(typeName, idPart)
+        .read(typeName, idPart, FastJsonResponses.writesUnparsed(request))
         .orElseThrow(
             () ->
                 new ResourceNotFoundException(

@@ -28,6 +28,7 @@ final class TrialBundleProvider implements IBundleProvider, StatelessResults {
   private final OperationOutcome warnings;
   private final boolean countOnly;
   private final RequestDetails request;
+  private final boolean unparsed;
   private final InstantType published = InstantType.now();
 
   private int expectedOffset;
@@ -53,6 +54,7 @@ final class TrialBundleProvider implements IBundleProvider, StatelessResults {
     this.warnings = warnings;
     this.countOnly = countOnly;
     this.request = request;
+    this.unparsed = FastJsonResponses.writesUnparsed(request);
     this.expectedOffset = query.offset();
     this.expectedCount = countOnly ? 0 : query.count();
   }
@@ -150,7 +152,7 @@ final class TrialBundleProvider implements IBundleProvider, StatelessResults {
               query.revIncludes(),
               query.summary(),
               query.elements());
-      page = backend.store().search(pageQuery);
+      page = backend.store().search(pageQuery, unparsed);
       pageOffset = offset;
       pageCount = count;
     }

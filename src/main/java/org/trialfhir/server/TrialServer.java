@@ -72,7 +72,7 @@ public final class TrialServer implements AutoCloseable {
    * @param publicBaseUrl the FHIR base URL clients see (behind a proxy), or null to derive it from
    *     each request
    * @param stopTimeout how long stopping waits for requests in flight
-   * @param fastJson whether JSON answers are written by TrialFHIR's encoder with cached entries
+   * @param fastJson whether JSON answers are written by TrialFHIR's encoder with stored entries
    *     (byte for byte HAPI's output, much cheaper) rather than by HAPI's parser; see {@link
    *     FastJsonResponses}
    */

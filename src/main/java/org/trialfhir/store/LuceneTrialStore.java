@@ -52,6 +52,8 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -62,6 +64,7 @@ import org.trialfhir.search.InvalidSearchException;
 import org.trialfhir.search.SearchQuery;
 import org.trialfhir.search.SearchResult;
 import org.trialfhir.search.SortKey;
+import org.trialfhir.search.StoredJson;
 import org.trialfhir.search.TotalMode;
 import org.trialfhir.search.TrialStore;
 
@@ -87,6 +90,11 @@ public final class LuceneTrialStore implements TrialStore {
   public static final String CACHE_PROPERTY = "trialfhir.store.cache-chars";
 
   private static final long DEFAULT_CACHE_CHARS = 32_000_000;
+
+  /**
+   * Totals of searches remembered per generation (queries without site criteria: a few KB each).
+   */
+  private static final int TOTALS_CACHED = 4096;
 
   /** A parsed resource and the length of the JSON it came from (its weight in the cache). */
   private record Parsed(Resource resource, int chars) {}
@@ -191,6 +199,11 @@ public final class LuceneTrialStore implements TrialStore {
 
   @Override
   public Optional<Resource> read(String resourceType, String id) {
+    return read(resourceType, id, false);
+  }
+
+  @Override
+  public Optional<Resource> read(String resourceType, String id, boolean unparsed) {
     if (resourceType == null || id == null) {
       return Optional.empty();
     }
@@ -202,7 +215,7 @@ public final class LuceneTrialStore implements TrialStore {
       if (top.scoreDocs.length == 0) {
         return Optional.empty();
       }
-      return Optional.of(g.load(g.searcher.storedFields(), top.scoreDocs[0].doc));
+      return Optional.of(g.load(g.searcher.storedFields(), top.scoreDocs[0].doc, unparsed));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -212,9 +225,14 @@ public final class LuceneTrialStore implements TrialStore {
 
   @Override
   public SearchResult search(SearchQuery query) {
+    return search(query, false);
+  }
+
+  @Override
+  public SearchResult search(SearchQuery query, boolean unparsed) {
     Generation g = acquire();
     try {
-      return search(g, query);
+      return search(g, query, unparsed);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -228,14 +246,15 @@ public final class LuceneTrialStore implements TrialStore {
   /** The matches of one page, before their resources are loaded. */
   private record Page(Integer total, List<Integer> docs, Map<Integer, Double> distances) {}
 
-  private SearchResult search(Generation g, SearchQuery query) throws IOException {
-    Page page = page(g.searcher, query);
+  private SearchResult search(Generation g, SearchQuery query, boolean unparsed)
+      throws IOException {
+    Page page = page(g, query);
     StoredFields stored = g.searcher.storedFields();
     List<SearchResult.Match> matches = new ArrayList<>(page.docs().size());
     for (int doc : page.docs()) {
-      matches.add(new SearchResult.Match(g.load(stored, doc), page.distances().get(doc)));
+      matches.add(new SearchResult.Match(g.load(stored, doc, unparsed), page.distances().get(doc)));
     }
-    List<Resource> included = includes(g, query, matches);
+    List<Resource> included = includes(g, query, matches, unparsed);
     return new SearchResult(page.total(), matches, included);
   }
 
@@ -272,7 +291,7 @@ public final class LuceneTrialStore implements TrialStore {
 
   private List<Hit> ids(Generation g, SearchQuery query) {
     try {
-      Page page = page(g.searcher, query);
+      Page page = page(g, query);
       List<LeafReaderContext> leaves = g.reader.leaves();
       List<Hit> hits = new ArrayList<>(page.docs().size());
       for (int doc : page.docs()) {
@@ -290,7 +309,8 @@ public final class LuceneTrialStore implements TrialStore {
     }
   }
 
-  private Page page(IndexSearcher searcher, SearchQuery query) throws IOException {
+  private Page page(Generation g, SearchQuery query) throws IOException {
+    IndexSearcher searcher = g.searcher;
     QueryBuilder.Built built = new QueryBuilder(clock.millis(), searcher).build(query);
     boolean byDistance = query.sort().stream().anyMatch(k -> k.param().equals("near"));
     boolean wantTotal = query.total() != TotalMode.NONE;
@@ -308,14 +328,14 @@ public final class LuceneTrialStore implements TrialStore {
         distances.put(rows.get(i).doc, rows.get(i).distance);
       }
     } else if (query.count() == 0) {
-      total = wantTotal ? searcher.count(built.query()) : null;
+      total = wantTotal ? g.count(built) : null;
     } else {
       long wanted = (long) query.offset() + query.count();
       Integer matches = null;
       if (wanted > DEEP_PAGE) {
         // A deep page: the collector's queue is as long as offset + count, so bound it by the
         // number of matches first (counting is cheap), and answer past the end at once.
-        matches = searcher.count(built.query());
+        matches = g.count(built);
         if (query.offset() >= matches) {
           return new Page(wantTotal ? matches : null, page, distances);
         }
@@ -328,7 +348,7 @@ public final class LuceneTrialStore implements TrialStore {
           new TopFieldCollectorManager(sort(query.sort()), numHits, null, numHits);
       TopFieldDocs top = searcher.search(built.query(), manager);
       if (wantTotal && matches == null) {
-        matches = searcher.count(built.query());
+        matches = g.count(built);
       }
       total = wantTotal ? matches : null;
       for (int i = query.offset(); i < top.scoreDocs.length; i++) {
@@ -575,7 +595,8 @@ public final class LuceneTrialStore implements TrialStore {
   }
 
   /** _include and _revinclude targets of the page, each once, none that is also a match. */
-  private List<Resource> includes(Generation g, SearchQuery query, List<SearchResult.Match> matches)
+  private List<Resource> includes(
+      Generation g, SearchQuery query, List<SearchResult.Match> matches, boolean unparsed)
       throws IOException {
     if (matches.isEmpty() || query.includes().isEmpty() && query.revIncludes().isEmpty()) {
       return List.of();
@@ -588,8 +609,7 @@ public final class LuceneTrialStore implements TrialStore {
     Set<String> keys = new LinkedHashSet<>();
     for (IncludeSpec include : query.includes()) {
       for (SearchResult.Match match : matches) {
-        for (Reference reference : references(match.resource(), include.param())) {
-          var target = reference.getReferenceElement();
+        for (IIdType target : references(match.resource(), include.param())) {
           if (target.hasResourceType()
               && target.getResourceType().equals(include.targetType())
               && target.hasIdPart()) {
@@ -602,7 +622,7 @@ public final class LuceneTrialStore implements TrialStore {
       }
     }
     if (!keys.isEmpty()) {
-      Map<String, Resource> loaded = loadByKey(g, keys);
+      Map<String, Resource> loaded = loadByKey(g, keys, unparsed);
       for (String key : keys) {
         Resource resource = loaded.get(key);
         if (resource != null && seen.add(key)) {
@@ -633,7 +653,7 @@ public final class LuceneTrialStore implements TrialStore {
               new Sort(new SortField(IndexFields.sortField("_id"), SortField.Type.STRING)));
       StoredFields stored = g.searcher.storedFields();
       for (ScoreDoc hit : top.scoreDocs) {
-        Resource resource = g.load(stored, hit.doc);
+        Resource resource = g.load(stored, hit.doc, unparsed);
         if (seen.add(IndexFields.key(resource.fhirType(), resource.getIdPart()))) {
           included.add(resource);
         }
@@ -642,37 +662,60 @@ public final class LuceneTrialStore implements TrialStore {
     return included;
   }
 
-  /** The references an _include follows, by its parameter name. */
-  private static List<Reference> references(Resource resource, String param) {
+  /**
+   * The targets of the references an _include follows, by its parameter name: read from the
+   * resource, or from the JSON of an unparsed one.
+   */
+  private static List<IIdType> references(Resource resource, String param) {
     if (!(resource instanceof ResearchStudy rs)) {
       return List.of();
     }
-    return switch (param) {
-      case "site" -> rs.getSite();
-      case "sponsor" -> rs.hasSponsor() ? List.of(rs.getSponsor()) : List.of();
-      case "enrollment" -> rs.getEnrollment();
-      case "protocol" -> rs.getProtocol();
-      case "principalinvestigator" ->
-          rs.hasPrincipalInvestigator() ? List.of(rs.getPrincipalInvestigator()) : List.of();
-      default -> throw new InvalidSearchException("_include", "Unsupported _include " + param);
-    };
+    String member =
+        switch (param) {
+          case "site" -> "site";
+          case "sponsor" -> "sponsor";
+          case "enrollment" -> "enrollment";
+          case "protocol" -> "protocol";
+          case "principalinvestigator" -> "principalInvestigator";
+          default -> throw new InvalidSearchException("_include", "Unsupported _include " + param);
+        };
+    byte[] json = StoredJson.json(resource);
+    if (json != null) {
+      return StoredJson.references(json, member).stream()
+          .map(reference -> (IIdType) new IdType(reference))
+          .toList();
+    }
+    List<Reference> references =
+        switch (member) {
+          case "site" -> rs.getSite();
+          case "sponsor" -> rs.hasSponsor() ? List.of(rs.getSponsor()) : List.of();
+          case "enrollment" -> rs.getEnrollment();
+          case "protocol" -> rs.getProtocol();
+          default ->
+              rs.hasPrincipalInvestigator() ? List.of(rs.getPrincipalInvestigator()) : List.of();
+        };
+    return references.stream().map(Reference::getReferenceElement).toList();
   }
 
-  private static Map<String, Resource> loadByKey(Generation g, Set<String> keys)
+  private static Map<String, Resource> loadByKey(Generation g, Set<String> keys, boolean unparsed)
       throws IOException {
     List<BytesRef> terms = keys.stream().map(BytesRef::new).toList();
     TopDocs top = g.searcher.search(new TermInSetQuery(IndexFields.KEY, terms), keys.size());
     StoredFields stored = g.searcher.storedFields();
     Map<String, Resource> byKey = new LinkedHashMap<>();
     for (ScoreDoc hit : top.scoreDocs) {
-      Resource resource = g.load(stored, hit.doc);
+      Resource resource = g.load(stored, hit.doc, unparsed);
       byKey.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), resource);
     }
     return byKey;
   }
 
+  private static BytesRef storedJson(StoredFields stored, int doc) throws IOException {
+    return stored.document(doc, Set.of(IndexFields.JSON)).getBinaryValue(IndexFields.JSON);
+  }
+
   private static Parsed parse(StoredFields stored, int doc) throws IOException {
-    BytesRef json = stored.document(doc, Set.of(IndexFields.JSON)).getBinaryValue(IndexFields.JSON);
+    BytesRef json = storedJson(stored, doc);
     String text = new String(json.bytes, json.offset, json.length, StandardCharsets.UTF_8);
     return new Parsed(
         (Resource) FhirContext.forR4Cached().newJsonParser().parseResource(text), text.length());
@@ -710,6 +753,8 @@ public final class LuceneTrialStore implements TrialStore {
     final IndexSearcher searcher;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Cache<Integer, Parsed> parsed;
+    private final Cache<Query, Integer> totals =
+        Caffeine.newBuilder().maximumSize(TOTALS_CACHED).build();
 
     private Generation(String name, Directory directory, DirectoryReader reader) {
       this.name = name;
@@ -728,12 +773,16 @@ public final class LuceneTrialStore implements TrialStore {
 
     /**
      * The resource of a document: parsed from its stored JSON, or copied from the cache of parsed
-     * resources (a copy, so callers may change what they get), marked with this generation's name
-     * ({@link TrialStore#VERSION_USER_DATA}).
+     * resources (a copy, so callers may change what they get), or with {@code unparsed} its stored
+     * JSON as it is ({@link StoredJson#unparsed}), marked with this generation's name ({@link
+     * TrialStore#VERSION_USER_DATA}).
      */
-    Resource load(StoredFields stored, int doc) throws IOException {
+    Resource load(StoredFields stored, int doc, boolean unparsed) throws IOException {
       Resource resource;
-      if (parsed == null) {
+      if (unparsed) {
+        BytesRef json = storedJson(stored, doc);
+        resource = StoredJson.unparsed(FhirContext.forR4Cached(), BytesRef.deepCopyOf(json).bytes);
+      } else if (parsed == null) {
         resource = parse(stored, doc).resource();
       } else {
         Parsed cached = parsed.getIfPresent(doc);
@@ -745,6 +794,24 @@ public final class LuceneTrialStore implements TrialStore {
       }
       resource.setUserData(TrialStore.VERSION_USER_DATA, name);
       return resource;
+    }
+
+    /**
+     * The number of matches of a built query, remembered for the next page and the next client
+     * asking the same (this generation's index never changes). Queries with site criteria are
+     * counted every time: their term lists can be long, and their searches count as they collect.
+     */
+    int count(QueryBuilder.Built built) throws IOException {
+      Query query = built.query();
+      if (built.sites() != null) {
+        return searcher.count(query);
+      }
+      Integer total = totals.getIfPresent(query);
+      if (total == null) {
+        total = searcher.count(query);
+        totals.put(query, total);
+      }
+      return total;
     }
 
     static Generation open(IndexDirectory folder, String name) throws IOException {

@@ -69,17 +69,13 @@ public final class FastJsonBench {
         for (String query : all) {
           requests(query, fast.port(), hapi.port(), rounds);
         }
-        EncodedJsonCache cache = fast.fastJson().cache();
-        long hits = cache.hits();
-        long misses = cache.misses();
+        FastJsonResponses stats = fast.fastJson();
         System.out.printf(
             Locale.ROOT,
-            "cache: %,d hits, %,d misses (hit rate %.1f%%), %,d entries, %,d bytes%n",
-            hits,
-            misses,
-            100.0 * hits / Math.max(1, hits + misses),
-            cache.size(),
-            cache.weight());
+            "fast path: %,d answers, %,d resources written as stored, %,d left to HAPI%n",
+            stats.fastCount(),
+            stats.unparsedCount(),
+            stats.declinedCount());
       } finally {
         fast.stop();
         hapi.stop();

@@ -81,15 +81,18 @@ class FastJsonIT {
         String what = request.method() + " " + request.target() + " " + List.of(request.headers());
         boolean search = isSearch(request.target());
         String hapiAnswer = normalized(expected.get(i), search);
-        difference("cold cache: " + what, hapiAnswer, normalized(cold.get(i), search), differences);
-        difference("warm cache: " + what, hapiAnswer, normalized(warm.get(i), search), differences);
+        difference(
+            "first round: " + what, hapiAnswer, normalized(cold.get(i), search), differences);
+        difference(
+            "second round: " + what, hapiAnswer, normalized(warm.get(i), search), differences);
       }
       assertEquals(List.of(), differences);
-      // The fast path did answer, and the second round came from the cache.
+      // The fast path did answer, mostly with the resources' stored JSON as it is.
       assertTrue(stats.fastCount() > requests.size(), "fast answers: " + stats.fastCount());
       assertTrue(stats.declinedCount() > 0, "left to HAPI: " + stats.declinedCount());
       assertTrue(
-          stats.cache().hits() > stats.cache().misses(), "cache hits: " + stats.cache().hits());
+          stats.unparsedCount() > 10 * requests.size(),
+          "resources written as stored: " + stats.unparsedCount());
     }
   }
 

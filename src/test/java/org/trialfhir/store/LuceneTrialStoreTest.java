@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ca.uhn.fhir.parser.IParser;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -28,12 +30,14 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.trialfhir.mapping.Canonical;
+import org.trialfhir.mapping.Fhir;
 import org.trialfhir.mapping.TrialExtension;
 import org.trialfhir.mapping.TrialGraph;
 import org.trialfhir.search.InvalidSearchException;
 import org.trialfhir.search.QueryParser;
 import org.trialfhir.search.SearchQuery;
 import org.trialfhir.search.SearchResult;
+import org.trialfhir.search.StoredJson;
 import org.trialfhir.search.TrialStore;
 
 /**
@@ -132,6 +136,56 @@ class LuceneTrialStoreTest {
     page.matches()
         .forEach(m -> assertThat(TrialStore.versionOf(m.resource())).isEqualTo(store.version()));
     page.included().forEach(r -> assertThat(TrialStore.versionOf(r)).isEqualTo(store.version()));
+  }
+
+  /**
+   * Unparsed answers are the parsed ones as stored JSON: the same matches, includes and order, each
+   * resource's JSON what HAPI writes for the parsed one, with the generation named.
+   */
+  @Test
+  void unparsedAnswersAreTheParsedOnesAsStored() {
+    IParser json = Fhir.context().newJsonParser();
+    List<SearchQuery> queries =
+        List.of(
+            query("ResearchStudy", "status=active", "_count=7", "_include=ResearchStudy:site"),
+            query(
+                "ResearchStudy",
+                "principalinvestigator:missing=false",
+                "_count=5",
+                "_include=ResearchStudy:principalinvestigator",
+                "_include=ResearchStudy:sponsor",
+                "_include=ResearchStudy:enrollment",
+                "_include=ResearchStudy:protocol"),
+            query("Location", "_count=4", "_revinclude=ResearchStudy:site"),
+            query("ResearchStudy", "_sort=-title").withPage(3, 3));
+    for (SearchQuery q : queries) {
+      SearchResult parsed = store.search(q, false);
+      SearchResult unparsed = store.search(q, true);
+      assertThat(unparsed.total()).isEqualTo(parsed.total());
+      List<Resource> expected = new ArrayList<>();
+      parsed.matches().forEach(m -> expected.add(m.resource()));
+      expected.addAll(parsed.included());
+      List<Resource> actual = new ArrayList<>();
+      unparsed.matches().forEach(m -> actual.add(m.resource()));
+      actual.addAll(unparsed.included());
+      assertThat(actual).hasSameSizeAs(expected).isNotEmpty();
+      if (!q.includes().isEmpty() || !q.revIncludes().isEmpty()) {
+        assertThat(parsed.included()).as(q.toString()).isNotEmpty();
+      }
+      for (int i = 0; i < actual.size(); i++) {
+        byte[] stored = StoredJson.json(actual.get(i));
+        assertThat(stored).isNotNull();
+        assertThat(StoredJson.json(expected.get(i))).isNull();
+        assertThat(new String(stored, StandardCharsets.UTF_8))
+            .isEqualTo(json.encodeResourceToString(expected.get(i)));
+        assertThat(TrialStore.versionOf(actual.get(i))).isEqualTo(store.version());
+      }
+    }
+    String id = id(graphs.get(0).researchStudy());
+    Resource read = store.read("ResearchStudy", id, true).orElseThrow();
+    assertThat(new String(StoredJson.json(read), StandardCharsets.UTF_8))
+        .isEqualTo(json.encodeResourceToString(store.read("ResearchStudy", id).orElseThrow()));
+    assertThat(read.getMeta().getLastUpdated()).isNotNull();
   }
 
   @Test
