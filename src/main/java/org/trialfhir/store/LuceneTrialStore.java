@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +35,8 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -50,6 +54,7 @@ import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -697,14 +702,44 @@ public final class LuceneTrialStore implements TrialStore {
     return references.stream().map(Reference::getReferenceElement).toList();
   }
 
+  /**
+   * The resources of these keys that exist: each key looked up in the terms of each segment (no
+   * query to rewrite), the documents then read in index order.
+   */
   private static Map<String, Resource> loadByKey(Generation g, Set<String> keys, boolean unparsed)
       throws IOException {
-    List<BytesRef> terms = keys.stream().map(BytesRef::new).toList();
-    TopDocs top = g.searcher.search(new TermInSetQuery(IndexFields.KEY, terms), keys.size());
+    int[] docs = new int[keys.size()];
+    int found = 0;
+    Set<String> left = new LinkedHashSet<>(keys);
+    for (LeafReaderContext leaf : g.reader.leaves()) {
+      Terms terms = leaf.reader().terms(IndexFields.KEY);
+      if (terms == null || left.isEmpty()) {
+        continue;
+      }
+      TermsEnum keysOfLeaf = terms.iterator();
+      Bits live = leaf.reader().getLiveDocs();
+      PostingsEnum postings = null;
+      for (Iterator<String> it = left.iterator(); it.hasNext(); ) {
+        if (!keysOfLeaf.seekExact(new BytesRef(it.next()))) {
+          continue;
+        }
+        postings = keysOfLeaf.postings(postings, PostingsEnum.NONE);
+        for (int doc = postings.nextDoc();
+            doc != DocIdSetIterator.NO_MORE_DOCS;
+            doc = postings.nextDoc()) {
+          if (live == null || live.get(doc)) {
+            docs[found++] = leaf.docBase + doc;
+            it.remove();
+            break;
+          }
+        }
+      }
+    }
+    Arrays.sort(docs, 0, found);
     StoredFields stored = g.searcher.storedFields();
     Map<String, Resource> byKey = new LinkedHashMap<>();
-    for (ScoreDoc hit : top.scoreDocs) {
-      Resource resource = g.load(stored, hit.doc, unparsed);
+    for (int i = 0; i < found; i++) {
+      Resource resource = g.load(stored, docs[i], unparsed);
       byKey.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), resource);
     }
     return byKey;
