@@ -99,9 +99,11 @@ public final class TrialIndexWriter implements Closeable {
       config.setCommitOnClose(false);
       config.setIndexSort(new Sort(ID_ORDER));
       config.setUseCompoundFile(false);
-      // Stored JSON is most of the index: DEFLATE keeps it about half the size of LZ4 (issue 4:
-      // 570,000 studies under 8 GB); reads stay cheap behind the store's cache of parsed resources.
-      config.setCodec(new Lucene912Codec(Lucene912Codec.Mode.BEST_COMPRESSION));
+      // Stored JSON is most of the index, and what every answer reads (served as it is): LZ4
+      // (BEST_SPEED) rather than DEFLATE. Measured on 50,000 generated studies: 23 % less import
+      // CPU and cheaper reads, for an index 1.6 times the size (570,000 studies: about 6.3 GB of
+      // the 8 GB allowed).
+      config.setCodec(new Lucene912Codec(Lucene912Codec.Mode.BEST_SPEED));
       TieredMergePolicy merges = new TieredMergePolicy();
       merges.setSegmentsPerTier(8);
       merges.setFloorSegmentMB(16);
