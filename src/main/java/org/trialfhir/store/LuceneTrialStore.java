@@ -97,6 +97,15 @@ public final class LuceneTrialStore implements TrialStore {
   private static final long DEFAULT_CACHE_CHARS = 32_000_000;
 
   /**
+   * The system property that sizes the cache of the stored JSON of included resources (Locations,
+   * Organizations, Practitioners that many studies share), in bytes (default 64 MB; 0 turns it
+   * off).
+   */
+  public static final String INCLUDED_CACHE_PROPERTY = "trialfhir.store.included-cache-bytes";
+
+  private static final long DEFAULT_INCLUDED_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /**
    * Totals of searches remembered per generation (queries without site criteria: a few KB each).
    */
   private static final int TOTALS_CACHED = 4096;
@@ -739,7 +748,7 @@ public final class LuceneTrialStore implements TrialStore {
     StoredFields stored = g.searcher.storedFields();
     Map<String, Resource> byKey = new LinkedHashMap<>();
     for (int i = 0; i < found; i++) {
-      Resource resource = g.load(stored, docs[i], unparsed);
+      Resource resource = g.loadIncluded(stored, docs[i], unparsed);
       byKey.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), resource);
     }
     return byKey;
@@ -788,6 +797,7 @@ public final class LuceneTrialStore implements TrialStore {
     final IndexSearcher searcher;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Cache<Integer, Parsed> parsed;
+    private final Cache<Integer, byte[]> included;
     private final Cache<Query, Integer> totals =
         Caffeine.newBuilder().maximumSize(TOTALS_CACHED).build();
 
@@ -804,6 +814,14 @@ public final class LuceneTrialStore implements TrialStore {
                   .maximumWeight(budget)
                   .weigher((Integer doc, Parsed p) -> p.chars())
                   .build();
+      long includedBudget = Long.getLong(INCLUDED_CACHE_PROPERTY, DEFAULT_INCLUDED_CACHE_BYTES);
+      this.included =
+          includedBudget <= 0
+              ? null
+              : Caffeine.newBuilder()
+                  .maximumWeight(includedBudget)
+                  .weigher((Integer doc, byte[] json) -> json.length + 32)
+                  .build();
     }
 
     /**
@@ -815,8 +833,8 @@ public final class LuceneTrialStore implements TrialStore {
     Resource load(StoredFields stored, int doc, boolean unparsed) throws IOException {
       Resource resource;
       if (unparsed) {
-        BytesRef json = storedJson(stored, doc);
-        resource = StoredJson.unparsed(FhirContext.forR4Cached(), BytesRef.deepCopyOf(json).bytes);
+        byte[] json = BytesRef.deepCopyOf(storedJson(stored, doc)).bytes;
+        resource = StoredJson.unparsed(FhirContext.forR4Cached(), json);
       } else if (parsed == null) {
         resource = parse(stored, doc).resource();
       } else {
@@ -827,6 +845,24 @@ public final class LuceneTrialStore implements TrialStore {
         }
         resource = cached.resource().copy();
       }
+      resource.setUserData(TrialStore.VERSION_USER_DATA, name);
+      return resource;
+    }
+
+    /**
+     * As {@link #load}, for a resource an {@code _include} follows: the sites, sponsors and
+     * investigators that many studies share, so their stored JSON is kept for the next page.
+     */
+    Resource loadIncluded(StoredFields stored, int doc, boolean unparsed) throws IOException {
+      if (!unparsed || included == null) {
+        return load(stored, doc, unparsed);
+      }
+      byte[] json = included.getIfPresent(doc);
+      if (json == null) {
+        json = BytesRef.deepCopyOf(storedJson(stored, doc)).bytes;
+        included.put(doc, json);
+      }
+      Resource resource = StoredJson.unparsed(FhirContext.forR4Cached(), json);
       resource.setUserData(TrialStore.VERSION_USER_DATA, name);
       return resource;
     }
