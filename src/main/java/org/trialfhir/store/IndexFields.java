@@ -32,6 +32,11 @@ import org.apache.lucene.util.BytesRef;
  *       _position} doc value with its exact position; on a study, presence only ({@code near} is
  *       resolved through the Locations). Both carry the {@code _sites} doc value: each site's
  *       Location id and status (a Location is its own site).
+ *   <li>{@code p.site-status.at} ({@link #SITE_STATUS_AT}), on a study: one term "locationId|status
+ *       code" per site that has a status, joining a site's Location and its status so that {@code
+ *       near} with {@code site-status} on the same site is a set of terms (see {@link
+ *       QueryBuilder}). Indexes written before it have no such field and are searched through the
+ *       {@code _sites} doc value instead.
  * </ul>
  *
  * <p>And per document: {@code _type}, {@code _id}, {@code _key} ("Type/id", unique), {@code _owner}
@@ -49,6 +54,9 @@ final class IndexFields {
   static final String JSON = "_json";
   static final String SITES = "_sites";
   static final String POSITION = "_position";
+
+  /** A study's sites as "locationId|status code" terms, one per site with a status. */
+  static final String SITE_STATUS_AT = field("site-status", "at");
 
   /** Indexed strings are cut to this many characters (query values are at most 1,000). */
   static final int MAX_STRING = 2_000;
@@ -178,6 +186,20 @@ final class IndexFields {
     if (!sites.isEmpty()) {
       document.add(new BinaryDocValuesField(SITES, Sites.encode(sites)));
     }
+  }
+
+  /**
+   * A site's Location id joined with its status code ({@link #siteStatusTerm}), once per document.
+   */
+  void siteStatusAt(String locationId, String status) {
+    if (locationId != null && status != null) {
+      term(SITE_STATUS_AT, siteStatusTerm(locationId, status));
+    }
+  }
+
+  /** The {@link #SITE_STATUS_AT} term of a site: "locationId|status code". */
+  static String siteStatusTerm(String locationId, String status) {
+    return locationId + "|" + status;
   }
 
   /** A Location's position: the point the near prefilter finds, and its exact value. */

@@ -216,8 +216,9 @@ final class IndexValues {
   }
 
   /**
-   * near and site-status: each site's Location id and status; near is present when one of the
-   * study's Locations has a position.
+   * near and site-status: each site's Location id and status, packed, and for each site with a
+   * status the term joining the two (the same status as packed: the code of the site's last
+   * site-status coding); near is present when one of the study's Locations has a position.
    */
   private static void sites(IndexFields f, ResearchStudy rs, Map<String, Location> locations) {
     List<Sites.Site> sites = new ArrayList<>();
@@ -238,6 +239,7 @@ final class IndexValues {
       }
       if (id != null) {
         sites.add(new Sites.Site(id, status));
+        f.siteStatusAt(id, status);
       }
     }
     f.sites(sites);

@@ -392,11 +392,13 @@ public final class LuceneTrialStore implements TrialStore {
 
   /**
    * A page of studies nearest first, without finding every match's nearest site: the matches are
-   * collected (each study's sites read until one matches), then the Locations within the distance
-   * are walked nearest first, and a match takes the distance of the first Location at which one of
-   * its sites matches, which is its nearest matching site. The walk stops once the page is full and
-   * the next Location is farther than its last study (ties by id are complete, as every study at a
-   * Location is taken with it).
+   * collected, then the Locations within the distance are walked nearest first, and a match takes
+   * the distance of the first Location at which one of its sites matches, which is its nearest
+   * matching site. Where the query's site-level criteria are exact terms ({@link
+   * QueryBuilder.SiteTerms}), the walk reads those terms' postings at each Location and no study's
+   * sites; otherwise it reads the Location's {@code site.r} postings and checks the sites there
+   * with the predicate. The walk stops once the page is full and the next Location is farther than
+   * its last study (ties by id are complete, as every study at a Location is taken with it).
    */
   private static Page walkNearest(
       IndexSearcher searcher, QueryBuilder.Built built, SearchQuery query, boolean wantTotal)
@@ -427,7 +429,10 @@ public final class LuceneTrialStore implements TrialStore {
     List<Map.Entry<String, Double>> locations = new ArrayList<>(predicate.near().get(0).entrySet());
     locations.sort(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry::getKey));
     long wanted = (long) query.offset() + query.count();
-    String field = IndexFields.field("site", "r");
+    // Exact terms: a matched study with one of a Location's terms has a matching site there.
+    // Otherwise its site.r term only says it has a site there, which the predicate checks.
+    QueryBuilder.SiteTerms exact = built.terms();
+    String field = exact != null ? exact.field() : IndexFields.field("site", "r");
     FixedBitSet taken = new FixedBitSet(matched.length());
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, Double> location : locations) {
@@ -436,32 +441,39 @@ public final class LuceneTrialStore implements TrialStore {
         break;
       }
       byte[] id = location.getKey().getBytes(StandardCharsets.UTF_8);
-      Term term = new Term(field, "Location/" + location.getKey());
+      List<BytesRef> terms =
+          exact != null
+              ? exact.at(location.getKey())
+              : List.of(new BytesRef("Location/" + location.getKey()));
       for (LeafReaderContext leaf : reader.leaves()) {
-        PostingsEnum postings = leaf.reader().postings(term, PostingsEnum.NONE);
-        if (postings == null) {
-          continue;
-        }
-        BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+        BinaryDocValues sites =
+            exact != null ? null : leaf.reader().getBinaryDocValues(IndexFields.SITES);
         SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
-        for (int doc = postings.nextDoc();
-            doc != DocIdSetIterator.NO_MORE_DOCS;
-            doc = postings.nextDoc()) {
-          int global = leaf.docBase + doc;
-          if (!matched.get(global) || taken.get(global)) {
+        for (BytesRef term : terms) {
+          PostingsEnum postings = leaf.reader().postings(new Term(field, term), PostingsEnum.NONE);
+          if (postings == null) {
             continue;
           }
-          if (sites == null
-              || !sites.advanceExact(doc)
-              || !predicate.matchesAt(sites.binaryValue(), id)) {
-            continue;
+          for (int doc = postings.nextDoc();
+              doc != DocIdSetIterator.NO_MORE_DOCS;
+              doc = postings.nextDoc()) {
+            int global = leaf.docBase + doc;
+            if (!matched.get(global) || taken.get(global)) {
+              continue;
+            }
+            if (exact == null
+                && (sites == null
+                    || !sites.advanceExact(doc)
+                    || !predicate.matchesAt(sites.binaryValue(), id))) {
+              continue;
+            }
+            taken.set(global);
+            String studyId =
+                ids != null && ids.advanceExact(doc)
+                    ? ids.lookupOrd(ids.ordValue()).utf8ToString()
+                    : "";
+            rows.add(new Row(global, km, new Comparable<?>[] {km}, studyId));
           }
-          taken.set(global);
-          String studyId =
-              ids != null && ids.advanceExact(doc)
-                  ? ids.lookupOrd(ids.ordValue()).utf8ToString()
-                  : "";
-          rows.add(new Row(global, km, new Comparable<?>[] {km}, studyId));
         }
       }
     }

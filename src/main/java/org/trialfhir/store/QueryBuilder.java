@@ -5,8 +5,11 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queries.spans.SpanNearQuery;
 import org.apache.lucene.queries.spans.SpanQuery;
@@ -37,23 +40,31 @@ import org.trialfhir.search.SearchValues.DateValue;
 /**
  * Turns the criteria of a {@link SearchQuery} into one Lucene query over the fields {@link
  * IndexFields} writes. Each criterion is a filter (AND); its values are alternatives (OR).
- * Site-level criteria ({@code near}, {@code site-status}) are gathered into one {@link
- * SitePredicate}, checked on each site by a {@link SiteQuery}, behind index prefilters: each {@code
- * near} is first resolved to the served Locations within its distance ({@link NearResolver}), and
- * only resources at one of them are candidates.
+ * Site-level criteria ({@code near}, {@code site-status}) must hold for the same site. Each {@code
+ * near} is first resolved to the served Locations within its distance ({@link NearResolver}). With
+ * one near criterion and positive site-status codes (or none), they are answered from index terms
+ * alone ({@link SiteTerms}): the Locations' {@code site.r} terms, or the "Location|status" terms of
+ * {@link IndexFields#SITE_STATUS_AT} crossed with the codes. Otherwise (several near criteria,
+ * {@code :not}, an index without that field) they are gathered into one {@link SitePredicate},
+ * checked on each site by a {@link SiteQuery}, behind index prefilters (resources at one of the
+ * Locations, with one of the statuses). Either way the predicate is kept, for the distances.
  */
 final class QueryBuilder {
   private static final String SITE_STATUS_SYSTEM =
       Canonical.codeSystem(CtgovVocabulary.SITE_STATUS.id());
 
-  /** The built query, and the site predicate when the search has site-level criteria. */
   /**
+   * The built query, and the site predicate when the search has site-level criteria.
+   *
    * @param query the whole search
-   * @param sites the site-level criteria, or null
-   * @param prefilter the search without the site confirmation (the same as query when sites is
-   *     null): for a caller that evaluates {@code sites} on each document itself
+   * @param sites the site-level criteria, or null; also for the distances of matches
+   * @param prefilter the search without the site confirmation (the same as query when sites is null
+   *     or terms is not): for a caller that evaluates {@code sites} on each document itself
+   * @param terms when not null, the site-level criteria as index terms, exact without {@code
+   *     sites}: query has no {@link SiteQuery}, and a study with one of the terms of a Location has
+   *     a site there that satisfies them
    */
-  record Built(Query query, SitePredicate sites, Query prefilter) {}
+  record Built(Query query, SitePredicate sites, Query prefilter, SiteTerms terms) {}
 
   private final long now;
   private final IndexSearcher searcher;
@@ -72,14 +83,13 @@ final class QueryBuilder {
     all.add(new TermQuery(new Term(IndexFields.TYPE, search.resourceType())), Occur.FILTER);
     List<Map<String, Double>> near = new ArrayList<>();
     List<SitePredicate.StatusGroup> statuses = new ArrayList<>();
+    List<Query> statusTerms = new ArrayList<>();
     for (Criterion c : search.criteria()) {
       String code = c.param().code();
       if (code.equals("near") && c.modifier() == Modifier.NONE) {
         List<SearchValues.Near> points =
             c.values().stream().map(v -> SearchValues.near(c.name(), v)).toList();
-        Map<String, Double> within = NearResolver.within(searcher, points);
-        near.add(within);
-        all.add(atLocations(search.resourceType(), within.keySet()), Occur.FILTER);
+        near.add(NearResolver.within(searcher, points));
       } else if (code.equals("site-status")
           && (c.modifier() == Modifier.NONE || c.modifier() == Modifier.NOT)) {
         List<SearchValues.Token> tokens =
@@ -87,19 +97,127 @@ final class QueryBuilder {
         boolean negated = c.modifier() == Modifier.NOT;
         statuses.add(new SitePredicate.StatusGroup(tokens, negated, SITE_STATUS_SYSTEM));
         if (!negated) {
-          all.add(anyOf(c, v -> token(c.param(), c.param().code(), v)), Occur.FILTER);
+          statusTerms.add(anyOf(c, v -> token(c.param(), c.param().code(), v)));
         }
       } else {
         all.add(criterion(c), Occur.FILTER);
       }
     }
-    SitePredicate sites = null;
-    Query prefilter = all.build();
-    if (!near.isEmpty() || !statuses.isEmpty()) {
-      sites = new SitePredicate(near, statuses);
-      all.add(new SiteQuery(sites), Occur.FILTER);
+    if (near.isEmpty() && statuses.isEmpty()) {
+      Query query = all.build();
+      return new Built(query, null, query, null);
     }
-    return new Built(all.build(), sites, prefilter);
+    SitePredicate sites = new SitePredicate(near, statuses);
+    SiteTerms terms = siteTerms(search.resourceType(), near, statuses);
+    if (terms != null) {
+      // Exact: a term names a site that satisfies every site-level criterion.
+      all.add(terms.query(near.get(0).keySet()), Occur.FILTER);
+      Query query = all.build();
+      return new Built(query, sites, query, terms);
+    }
+    for (Map<String, Double> within : near) {
+      all.add(atLocation(search.resourceType()).query(within.keySet()), Occur.FILTER);
+    }
+    statusTerms.forEach(q -> all.add(q, Occur.FILTER));
+    Query prefilter = all.build();
+    all.add(new SiteQuery(sites), Occur.FILTER);
+    return new Built(all.build(), sites, prefilter, null);
+  }
+
+  /**
+   * The site-level criteria of a search as index terms, each naming a site that satisfies all of
+   * them, or null when they cannot be: exactly one near criterion and either no site-status
+   * criterion (the Location's own term: {@code site.r} on a study, {@code _id} on a Location) or,
+   * on a study in an index that has {@link IndexFields#SITE_STATUS_AT}, site-status criteria that
+   * are all positive and, intersected, name a set of codes. Several near criteria (each on the same
+   * site), {@code :not}, statuses of any code ({@code system|} alone) and older indexes are left to
+   * {@link SiteQuery}.
+   */
+  private SiteTerms siteTerms(
+      String resourceType,
+      List<Map<String, Double>> near,
+      List<SitePredicate.StatusGroup> statuses) {
+    if (near.size() != 1) {
+      return null;
+    }
+    if (statuses.isEmpty()) {
+      // SitePredicate asks only that a site's Location be within: any site there will do.
+      return atLocation(resourceType);
+    }
+    if (!resourceType.equals("ResearchStudy") || !indexed(IndexFields.SITE_STATUS_AT)) {
+      return null;
+    }
+    Set<String> codes = null;
+    for (SitePredicate.StatusGroup group : statuses) {
+      if (group.negated()) {
+        return null;
+      }
+      Set<String> any = new TreeSet<>();
+      boolean wildcard = false;
+      for (SearchValues.Token token : group.tokens()) {
+        // As SitePredicate: a token names a site status when it has no system or ours.
+        if (token.system() == null || token.system().equals(group.system())) {
+          if (token.code() == null) {
+            wildcard = true;
+          } else {
+            any.add(token.code());
+          }
+        }
+      }
+      if (wildcard) {
+        // Any status: implied by every other criterion's codes.
+        continue;
+      }
+      if (codes == null) {
+        codes = any;
+      } else {
+        codes.retainAll(any);
+      }
+    }
+    if (codes == null) {
+      return null;
+    }
+    List<String> suffixes = new ArrayList<>(codes.size());
+    codes.forEach(code -> suffixes.add(IndexFields.siteStatusTerm("", code)));
+    return new SiteTerms(IndexFields.SITE_STATUS_AT, "", suffixes);
+  }
+
+  /** Whether some segment of the index has the field. */
+  private boolean indexed(String field) {
+    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+      if (leaf.reader().getFieldInfos().fieldInfo(field) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Index terms that each name a site satisfying every site-level criterion of a search: for a
+   * Location id, the terms {@code prefix + id + suffix} of the field, one per suffix.
+   */
+  record SiteTerms(String field, String prefix, List<String> suffixes) {
+    SiteTerms {
+      suffixes = List.copyOf(suffixes);
+    }
+
+    /** The terms of the sites at one Location. */
+    List<BytesRef> at(String locationId) {
+      List<BytesRef> terms = new ArrayList<>(suffixes.size());
+      for (String suffix : suffixes) {
+        terms.add(new BytesRef(prefix + locationId + suffix));
+      }
+      return terms;
+    }
+
+    /** Documents with a site at one of the Locations that satisfies the criteria. */
+    Query query(Set<String> locationIds) {
+      List<BytesRef> terms = new ArrayList<>(locationIds.size() * suffixes.size());
+      for (String id : locationIds) {
+        terms.addAll(at(id));
+      }
+      return terms.isEmpty() ? new MatchNoDocsQuery() : new TermInSetQuery(field, terms);
+    }
   }
 
   private Query criterion(Criterion c) {
@@ -316,18 +434,11 @@ final class QueryBuilder {
     return DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, value);
   }
 
-  /** Resources at one of these Locations: studies with such a site, or the Locations. */
-  private static Query atLocations(String resourceType, java.util.Set<String> locationIds) {
-    if (locationIds.isEmpty()) {
-      return new MatchNoDocsQuery();
-    }
-    List<BytesRef> terms = new ArrayList<>(locationIds.size());
-    if (resourceType.equals("Location")) {
-      locationIds.forEach(id -> terms.add(new BytesRef(id)));
-      return new TermInSetQuery(IndexFields.ID, terms);
-    }
-    locationIds.forEach(id -> terms.add(new BytesRef("Location/" + id)));
-    return new TermInSetQuery(IndexFields.field("site", "r"), terms);
+  /** Resources at a Location: studies with a site there ({@code site.r}), or the Location. */
+  private static SiteTerms atLocation(String resourceType) {
+    return resourceType.equals("Location")
+        ? new SiteTerms(IndexFields.ID, "", List.of(""))
+        : new SiteTerms(IndexFields.field("site", "r"), "Location/", List.of(""));
   }
 
   private static Query and(Query a, Query b) {

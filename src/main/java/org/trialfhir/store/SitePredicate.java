@@ -17,9 +17,11 @@ import org.trialfhir.search.SearchValues;
  * site. A resource matches when one of its sites does.
  *
  * <p>Sites are read straight from the packed doc value ({@link Sites}) without building a string
- * per site: a near search at 570,000 studies confirms tens of thousands of studies, each with up to
- * thousands of sites. Location ids are looked up by their bytes in a table built once per search,
- * statuses compared as bytes. Immutable and thread-safe.
+ * per site: a near search at 570,000 studies that the index terms cannot answer exactly (see {@link
+ * QueryBuilder}: several near criteria, {@code :not}, an index without the (Location, status)
+ * terms) confirms tens of thousands of studies, each with up to thousands of sites; otherwise it
+ * only gives distances ({@link #nearest}). Location ids are looked up by their bytes in a table
+ * built once per search, statuses compared as bytes. Immutable and thread-safe.
  */
 final class SitePredicate {
   private final List<Map<String, Double>> near;

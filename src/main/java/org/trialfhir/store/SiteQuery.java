@@ -18,7 +18,8 @@ import org.apache.lucene.search.Weight;
 /**
  * Matches documents one of whose sites satisfies a {@link SitePredicate}, reading the packed sites
  * doc value. It only confirms (two-phase): put it beside cheap index queries that narrow the
- * candidates (the lat/lon prefilter, the site-status terms), and Lucene checks it last.
+ * candidates (the Locations within the distance, the site-status terms), and Lucene checks it last.
+ * {@link QueryBuilder} leaves it out where index terms alone are exact.
  */
 final class SiteQuery extends Query {
   private final SitePredicate predicate;

@@ -68,6 +68,7 @@ final class Corpus {
   }
 
   private static LuceneTrialStore shared;
+  private static Path sharedDir;
 
   /**
    * One index of the corpus for the whole test run (built on first use into a temporary folder,
@@ -78,6 +79,7 @@ final class Corpus {
       try {
         Path dir = java.nio.file.Files.createTempDirectory("trialfhir-corpus-index");
         shared = index(dir);
+        sharedDir = dir;
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(
@@ -94,6 +96,12 @@ final class Corpus {
       }
     }
     return shared;
+  }
+
+  /** The index folder of {@link #sharedStore()} (built on first use), to open readers on. */
+  static synchronized Path sharedDir() {
+    sharedStore();
+    return sharedDir;
   }
 
   /**

@@ -2,6 +2,11 @@ package org.trialfhir.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +15,24 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.FilterLeafReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SlowCodecReaderWrapper;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -23,6 +46,7 @@ import org.hl7.fhir.r4.model.Range;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.trialfhir.mapping.TrialExtension;
@@ -141,6 +165,283 @@ class SearchOracleTest {
     assertThat(paramsSeen.size()).isGreaterThan(50);
   }
 
+  private static final String SITE_STATUS =
+      "http://trialfhir.org/fhir/CodeSystem/ctgov-site-status";
+
+  /**
+   * Site-level criteria beside one near, as extra parameters, and whether the (Location, status)
+   * terms answer them exactly (otherwise the packed sites confirm each candidate).
+   */
+  private record SiteCriteria(boolean exact, String... params) {
+    @Override
+    public String toString() {
+      return String.join(" ", params);
+    }
+  }
+
+  private static final List<SiteCriteria> SITE_CRITERIA =
+      List.of(
+          new SiteCriteria(true),
+          new SiteCriteria(true, "site-status", "RECRUITING"),
+          new SiteCriteria(true, "site-status", "RECRUITING,NOT_YET_RECRUITING"),
+          new SiteCriteria(
+              true,
+              "site-status",
+              "RECRUITING,COMPLETED",
+              "site-status",
+              "COMPLETED,ACTIVE_NOT_RECRUITING"),
+          new SiteCriteria(true, "site-status", "RECRUITING", "site-status", "COMPLETED"),
+          new SiteCriteria(false, "site-status:not", "RECRUITING"),
+          new SiteCriteria(false, "site-status:not", "COMPLETED", "site-status", "RECRUITING"),
+          new SiteCriteria(true, "site-status", SITE_STATUS + "|RECRUITING"),
+          new SiteCriteria(true, "site-status", "http://example.org/other|RECRUITING,COMPLETED"),
+          new SiteCriteria(true, "site-status", "|RECRUITING"),
+          new SiteCriteria(false, "site-status", SITE_STATUS + "|"),
+          new SiteCriteria(
+              true, "site-status", SITE_STATUS + "|", "site-status", "RECRUITING,COMPLETED"),
+          new SiteCriteria(true, "site-status", "recruiting"),
+          // A second near criterion (the same point, half the distance) on the same site.
+          new SiteCriteria(false, "near", "", "site-status", "RECRUITING"));
+
+  private static Path legacyDir;
+
+  @AfterAll
+  static void deleteTheLegacyIndex() throws IOException {
+    if (legacyDir != null) {
+      IndexDirectory.deleteTree(legacyDir);
+    }
+  }
+
+  /**
+   * An index as written before the (Location, status) terms: the corpus index without {@link
+   * IndexFields#SITE_STATUS_AT}, built once.
+   */
+  private static synchronized Path legacyIndex() throws IOException {
+    if (legacyDir == null) {
+      IndexDirectory source = new IndexDirectory(Corpus.sharedDir());
+      Path dir = Files.createTempDirectory("trialfhir-legacy-index");
+      IndexDirectory target = new IndexDirectory(dir);
+      String generation = target.newGeneration();
+      try (Directory in = FSDirectory.open(source.generation(source.current().orElseThrow()));
+          DirectoryReader reader = DirectoryReader.open(in);
+          Directory out = FSDirectory.open(target.generation(generation));
+          IndexWriter writer =
+              new IndexWriter(
+                  out,
+                  new IndexWriterConfig(TextAnalysis.INSTANCE)
+                      .setIndexSort(new Sort(TrialIndexWriter.ID_ORDER)))) {
+        List<CodecReader> leaves = new ArrayList<>();
+        for (LeafReaderContext leaf : reader.leaves()) {
+          leaves.add(SlowCodecReaderWrapper.wrap(new WithoutSiteStatusAt(leaf.reader())));
+        }
+        writer.addIndexes(leaves.toArray(CodecReader[]::new));
+        writer.commit();
+      }
+      target.switchTo(generation);
+      legacyDir = dir;
+    }
+    return legacyDir;
+  }
+
+  /** A segment as an index written before {@link IndexFields#SITE_STATUS_AT} has it. */
+  private static final class WithoutSiteStatusAt extends FilterLeafReader {
+    private final FieldInfos infos;
+
+    WithoutSiteStatusAt(LeafReader in) {
+      super(in);
+      List<FieldInfo> kept = new ArrayList<>();
+      for (FieldInfo info : in.getFieldInfos()) {
+        if (!info.name.equals(IndexFields.SITE_STATUS_AT)) {
+          kept.add(info);
+        }
+      }
+      infos = new FieldInfos(kept.toArray(FieldInfo[]::new));
+    }
+
+    @Override
+    public FieldInfos getFieldInfos() {
+      return infos;
+    }
+
+    @Override
+    public Terms terms(String field) throws IOException {
+      return field.equals(IndexFields.SITE_STATUS_AT) ? null : super.terms(field);
+    }
+
+    @Override
+    public CacheHelper getCoreCacheHelper() {
+      return null;
+    }
+
+    @Override
+    public CacheHelper getReaderCacheHelper() {
+      return null;
+    }
+  }
+
+  /** A near search around a Location of the corpus, with the extra parameters. */
+  private SearchQuery nearSearch(
+      String type, double lat, double lon, String km, SiteCriteria criteria, boolean sorted) {
+    String near = String.format(java.util.Locale.ROOT, "%.4f|%.4f|%s|km", lat, lon, km);
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    params.computeIfAbsent("near", k -> new ArrayList<>()).add(near);
+    String[] extra = criteria.params();
+    for (int i = 0; i < extra.length; i += 2) {
+      // An empty near is a second near criterion: the same point, half the distance.
+      String value =
+          extra[i].equals("near")
+              ? String.format(java.util.Locale.ROOT, "%.4f|%.4f|%s|km", lat, lon, half(km))
+              : extra[i + 1];
+      params.computeIfAbsent(extra[i], k -> new ArrayList<>()).add(value);
+    }
+    if (sorted) {
+      params.put("_sort", List.of("near"));
+    }
+    Map<String, String[]> map = new LinkedHashMap<>();
+    params.forEach((k, v) -> map.put(k, v.toArray(String[]::new)));
+    return parser.parse(type, map, false).withPage(0, 7);
+  }
+
+  private static String half(String km) {
+    return Double.toString(Double.parseDouble(km) / 2);
+  }
+
+  /**
+   * near with site-status in each form, sorted by distance or not, on the corpus index (answered
+   * from the (Location, status) terms where exact) and on an index without them (answered from the
+   * packed sites): the same matches as brute force, with its distances, and the same pages, order,
+   * distances and totals on both indexes.
+   */
+  @Test
+  void nearWithSiteStatusEqualsBruteForceWithAndWithoutTheSiteStatusTerms() throws IOException {
+    Random random = new Random(SEED);
+    List<Location> located =
+        Corpus.resources("Location").stream()
+            .map(Location.class::cast)
+            .filter(Location::hasPosition)
+            .toList();
+    List<String> failures = new ArrayList<>();
+    int nonEmpty = 0;
+    int searches = 0;
+    try (LuceneTrialStore legacy =
+        LuceneTrialStore.open(legacyIndex(), Clock.fixed(Corpus.NOW, ZoneOffset.UTC), null)) {
+      for (int i = 0; i < 6; i++) {
+        Location l = located.get(random.nextInt(located.size()));
+        double lat = l.getPosition().getLatitude().doubleValue();
+        double lon = l.getPosition().getLongitude().doubleValue();
+        String km = List.of("25", "100", "400").get(i % 3);
+        for (SiteCriteria criteria : SITE_CRITERIA) {
+          List<String> types =
+              criteria.params().length == 0
+                  ? List.of("ResearchStudy", "Location")
+                  : List.of("ResearchStudy");
+          for (String type : types) {
+            for (boolean sorted : new boolean[] {false, true}) {
+              SearchQuery query = nearSearch(type, lat, lon, km, criteria, sorted);
+              String label =
+                  type
+                      + " near "
+                      + lat
+                      + ","
+                      + lon
+                      + " "
+                      + km
+                      + " km "
+                      + criteria
+                      + (sorted ? " _sort=near" : "");
+              searches++;
+              Set<String> expected = oracle.evaluate(query);
+              List<LuceneTrialStore.Hit> actual = store.searchIds(query);
+              List<String> ids = actual.stream().map(LuceneTrialStore.Hit::id).toList();
+              if (!new java.util.HashSet<>(ids).equals(expected) || ids.size() != expected.size()) {
+                failures.add(
+                    label + ": " + ids.size() + " matches, brute force " + expected.size());
+                continue;
+              }
+              checkDistances(query, actual, label, failures);
+              nonEmpty += ids.isEmpty() ? 0 : 1;
+              for (LuceneTrialStore s : List.of(store, legacy)) {
+                List<SearchResult.Match> paged = all(s, query);
+                if (!paged.stream().map(m -> m.resource().getIdPart()).toList().equals(ids)
+                    || !paged.stream()
+                        .map(SearchResult.Match::distanceKm)
+                        .toList()
+                        .equals(actual.stream().map(LuceneTrialStore.Hit::distanceKm).toList())) {
+                  failures.add(label + (s == store ? "" : " (old index)") + ": pages differ");
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(failures).as("near searches whose results differ").isEmpty();
+    assertThat(nonEmpty).isGreaterThan(searches / 3);
+  }
+
+  /**
+   * The (Location, status) terms replace the site confirmation only where they are exact, and only
+   * in an index that has them; near alone needs no confirmation in any index.
+   */
+  @Test
+  void theSiteConfirmationIsLeftOutOnlyWhereTheTermsAreExact() throws IOException {
+    Location l =
+        Corpus.resources("Location").stream()
+            .map(Location.class::cast)
+            .filter(Location::hasPosition)
+            .findFirst()
+            .orElseThrow();
+    double lat = l.getPosition().getLatitude().doubleValue();
+    double lon = l.getPosition().getLongitude().doubleValue();
+    IndexDirectory current = new IndexDirectory(Corpus.sharedDir());
+    IndexDirectory old = new IndexDirectory(legacyIndex());
+    try (Directory d1 = FSDirectory.open(current.generation(current.current().orElseThrow()));
+        DirectoryReader withTerms = DirectoryReader.open(d1);
+        Directory d2 = FSDirectory.open(old.generation(old.current().orElseThrow()));
+        DirectoryReader withoutTerms = DirectoryReader.open(d2)) {
+      QueryBuilder terms =
+          new QueryBuilder(Corpus.NOW.toEpochMilli(), new IndexSearcher(withTerms));
+      QueryBuilder packed =
+          new QueryBuilder(Corpus.NOW.toEpochMilli(), new IndexSearcher(withoutTerms));
+      for (SiteCriteria criteria : SITE_CRITERIA) {
+        SearchQuery query = nearSearch("ResearchStudy", lat, lon, "50", criteria, true);
+        QueryBuilder.Built built = terms.build(query);
+        assertThat(siteQueries(built.query()))
+            .as(criteria.toString())
+            .isEqualTo(criteria.exact() ? 0 : 1);
+        assertThat(built.terms() != null).as(criteria.toString()).isEqualTo(criteria.exact());
+        assertThat(built.sites()).as("kept for the distances").isNotNull();
+        boolean nearAlone = criteria.params().length == 0;
+        QueryBuilder.Built fallback = packed.build(query);
+        assertThat(siteQueries(fallback.query()))
+            .as(criteria.toString())
+            .isEqualTo(nearAlone ? 0 : 1);
+        assertThat(fallback.terms() != null).isEqualTo(nearAlone);
+      }
+      QueryBuilder.Built one =
+          terms.build(nearSearch("ResearchStudy", lat, lon, "50", SITE_CRITERIA.get(1), true));
+      assertThat(one.terms().field()).isEqualTo(IndexFields.SITE_STATUS_AT);
+      assertThat(one.terms().at("loc-1")).containsExactly(new BytesRef("loc-1|RECRUITING"));
+      QueryBuilder.Built locations =
+          terms.build(nearSearch("Location", lat, lon, "50", SITE_CRITERIA.get(0), false));
+      assertThat(siteQueries(locations.query())).isZero();
+    }
+  }
+
+  private static int siteQueries(Query query) {
+    int[] n = {0};
+    query.visit(
+        new QueryVisitor() {
+          @Override
+          public void visitLeaf(Query leaf) {
+            if (leaf instanceof SiteQuery) {
+              n[0]++;
+            }
+          }
+        });
+    return n[0];
+  }
+
   private void checkDistances(
       SearchQuery query, List<LuceneTrialStore.Hit> actual, String label, List<String> failures) {
     boolean near = query.criteria().stream().anyMatch(c -> c.name().equals("near"));
@@ -185,6 +486,11 @@ class SearchOracleTest {
 
   /** Every match, page by page, checking the total on each page. */
   static List<SearchResult.Match> all(SearchQuery query) {
+    return all(store, query);
+  }
+
+  /** Every match of a store, page by page, checking the total on the last page. */
+  static List<SearchResult.Match> all(LuceneTrialStore store, SearchQuery query) {
     List<SearchResult.Match> all = new ArrayList<>();
     int offset = 0;
     while (true) {
