@@ -10,8 +10,16 @@ import org.hl7.fhir.r4.model.Resource;
  * @param matches the page's matching resources, in order
  * @param included resources added by {@code _include}/{@code _revinclude} (no duplicates within the
  *     page, none that is also a match)
+ * @param includesLeftOut how many more resources {@code _revinclude} found than a page may carry
+ *     (the store's limit), 0 when none were left out
  */
-public record SearchResult(Integer total, List<Match> matches, List<Resource> included) {
+public record SearchResult(
+    Integer total, List<Match> matches, List<Resource> included, int includesLeftOut) {
+
+  /** A page whose includes all fit. */
+  public SearchResult(Integer total, List<Match> matches, List<Resource> included) {
+    this(total, matches, included, 0);
+  }
 
   /**
    * A matching resource and, for a proximity search, the distance in km from the search point to

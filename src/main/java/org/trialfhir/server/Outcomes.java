@@ -2,6 +2,7 @@ package org.trialfhir.server;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
+import java.util.Locale;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -33,6 +34,25 @@ final class Outcomes {
     for (String line : ignored) {
       outcome.addIssue(issue(IssueSeverity.WARNING, IssueType.NOTSUPPORTED, line, null));
     }
+    return outcome;
+  }
+
+  /** The warning of a page whose {@code _revinclude} found more resources than a page carries. */
+  static OperationOutcome includesLeftOut(int returned, int leftOut) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome.addIssue(
+        issue(
+            IssueSeverity.WARNING,
+            IssueType.TOOCOSTLY,
+            String.format(
+                Locale.ROOT,
+                "_revinclude: %,d included resources are returned with this page and %,d more"
+                    + " were left out (a page carries a bounded number of them); to receive them"
+                    + " all, search their type by the reference instead (e.g."
+                    + " ResearchStudy?site=Location/<id>), which pages",
+                returned,
+                leftOut),
+            null));
     return outcome;
   }
 

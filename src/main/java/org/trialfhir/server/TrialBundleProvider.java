@@ -121,6 +121,12 @@ final class TrialBundleProvider implements IBundleProvider, StatelessResults {
       out.add(included);
       SearchEntries.record(request, included, SearchEntryMode.INCLUDE, null);
     }
+    if (result.includesLeftOut() > 0) {
+      OperationOutcome leftOut =
+          Outcomes.includesLeftOut(result.included().size(), result.includesLeftOut());
+      out.add(leftOut);
+      SearchEntries.record(request, leftOut, SearchEntryMode.OUTCOME, null);
+    }
     int fetched = result.matches().size();
     boolean more = from + fetched < result.total();
     builder.setIncludedResourceCount(result.included().size());

@@ -97,6 +97,15 @@ public final class LuceneTrialStore implements TrialStore {
   private static final long DEFAULT_CACHE_CHARS = 32_000_000;
 
   /**
+   * The system property that bounds the resources {@code _revinclude} adds to one page (default
+   * 200: a Location's studies can be thousands, a study's JSON 0.1 MB or more, and the page is
+   * built in memory); the number left out is reported with the page.
+   */
+  public static final String MAX_REVINCLUDES_PROPERTY = "trialfhir.store.max-revincludes";
+
+  static final int DEFAULT_MAX_REVINCLUDES = 200;
+
+  /**
    * The system property that sizes the cache of the stored JSON of included resources (Locations,
    * Organizations, Practitioners that many studies share), in bytes (default 64 MB; 0 turns it
    * off).
@@ -115,6 +124,8 @@ public final class LuceneTrialStore implements TrialStore {
 
   private final IndexDirectory folder;
   private final Clock clock;
+  private volatile int maxRevIncludes =
+      Integer.getInteger(MAX_REVINCLUDES_PROPERTY, DEFAULT_MAX_REVINCLUDES);
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final ScheduledExecutorService watcher;
   private volatile boolean closed;
@@ -167,6 +178,17 @@ public final class LuceneTrialStore implements TrialStore {
   public static LuceneTrialStore open(Path indexDir, Clock clock, Duration refreshEvery)
       throws IOException {
     return new LuceneTrialStore(new IndexDirectory(indexDir), clock, refreshEvery);
+  }
+
+  /**
+   * Sets the most resources _revinclude adds to one page (tests; else {@link
+   * #MAX_REVINCLUDES_PROPERTY}).
+   */
+  void maxRevIncludes(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max revincludes must be >= 0: " + max);
+    }
+    this.maxRevIncludes = max;
   }
 
   /** Switches to the generation {@code CURRENT} names, if it changed. Returns true when it did. */
@@ -268,8 +290,8 @@ public final class LuceneTrialStore implements TrialStore {
     for (int doc : page.docs()) {
       matches.add(new SearchResult.Match(g.load(stored, doc, unparsed), page.distances().get(doc)));
     }
-    List<Resource> included = includes(g, query, matches, unparsed);
-    return new SearchResult(page.total(), matches, included);
+    Included included = includes(g, query, matches, unparsed);
+    return new SearchResult(page.total(), matches, included.resources(), included.leftOut());
   }
 
   /**
@@ -620,13 +642,20 @@ public final class LuceneTrialStore implements TrialStore {
     return SitePredicate.km(predicate.nearest(sites.binaryValue()));
   }
 
-  /** _include and _revinclude targets of the page, each once, none that is also a match. */
-  private List<Resource> includes(
+  /**
+   * _include and _revinclude targets of the page, each once, none that is also a match: the
+   * _include targets in the order of the matches and their references (bounded by the page's size),
+   * then what the _revincludes find, by id, at most {@link #maxRevIncludes} of them (a Location may
+   * have thousands of studies).
+   */
+  private Included includes(
       Generation g, SearchQuery query, List<SearchResult.Match> matches, boolean unparsed)
       throws IOException {
     if (matches.isEmpty() || query.includes().isEmpty() && query.revIncludes().isEmpty()) {
-      return List.of();
+      return new Included(List.of(), 0);
     }
+    int leftOut = 0;
+    int revIncluded = 0;
     Set<String> seen = new LinkedHashSet<>();
     for (SearchResult.Match match : matches) {
       seen.add(IndexFields.key(match.resource().fhirType(), match.resource().getIdPart()));
@@ -669,24 +698,33 @@ public final class LuceneTrialStore implements TrialStore {
               .add(new TermInSetQuery(IndexFields.field(rev.param(), "r"), targets), Occur.FILTER)
               .build();
       int n = g.searcher.count(referring);
-      if (n == 0) {
+      int room = Math.max(0, maxRevIncludes - revIncluded);
+      leftOut += Math.max(0, n - room);
+      if (n == 0 || room == 0) {
         continue;
       }
       TopFieldDocs top =
           g.searcher.search(
               referring,
-              n,
+              Math.min(n, room),
               new Sort(new SortField(IndexFields.sortField("_id"), SortField.Type.STRING)));
       StoredFields stored = g.searcher.storedFields();
       for (ScoreDoc hit : top.scoreDocs) {
         Resource resource = g.load(stored, hit.doc, unparsed);
         if (seen.add(IndexFields.key(resource.fhirType(), resource.getIdPart()))) {
           included.add(resource);
+          revIncluded++;
         }
       }
     }
-    return included;
+    return new Included(included, leftOut);
   }
+
+  /**
+   * The resources the includes of a page add, and how many more _revinclude found than it may
+   * carry.
+   */
+  private record Included(List<Resource> resources, int leftOut) {}
 
   /**
    * The targets of the references an _include follows, by its parameter name: read from the

@@ -3,6 +3,7 @@ package org.trialfhir.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,7 @@ import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.trialfhir.store.LuceneTrialStore;
 import org.trialfhir.store.Strings;
 import org.trialfhir.testing.SharedData;
 
@@ -142,6 +144,59 @@ class SearchResultsIT {
             .map(r -> "ResearchStudy/" + r.getIdPart())
             .collect(Collectors.toSet());
     assertThat(studies).isEqualTo(bySite);
+  }
+
+  /**
+   * A page carries a bounded number of included resources: past the store's limit (here 3) the page
+   * says, in an outcome entry, how many were left out; JSON (fast path) and XML agree.
+   */
+  @Test
+  void includesPastTheLimitAreLeftOutWithAWarning() throws Exception {
+    String query = "Location?_count=20&_revinclude=ResearchStudy:site";
+    int all = entries(corpus.search(query), SearchEntryMode.INCLUDE).size();
+    assertThat(all).isGreaterThan(3);
+    String previous = System.getProperty(LuceneTrialStore.MAX_REVINCLUDES_PROPERTY);
+    EngineBackend backend;
+    System.setProperty(LuceneTrialStore.MAX_REVINCLUDES_PROPERTY, "3");
+    try {
+      backend = EngineBackend.open(corpus.index);
+    } finally {
+      if (previous == null) {
+        System.clearProperty(LuceneTrialStore.MAX_REVINCLUDES_PROPERTY);
+      } else {
+        System.setProperty(LuceneTrialStore.MAX_REVINCLUDES_PROPERTY, previous);
+      }
+    }
+    try (backend) {
+      TrialServer bounded = new TrialServer(backend, TrialServer.Settings.local(0));
+      bounded.start();
+      try {
+        IGenericClient boundedClient =
+            CorpusServer.FHIR.newRestfulGenericClient(bounded.fhirBaseUrl());
+        for (EncodingEnum encoding : List.of(EncodingEnum.JSON, EncodingEnum.XML)) {
+          Bundle page =
+              boundedClient
+                  .search()
+                  .byUrl(bounded.fhirBaseUrl() + "/" + query)
+                  .encoded(encoding)
+                  .returnBundle(Bundle.class)
+                  .execute();
+          assertThat(entries(page, SearchEntryMode.MATCH)).hasSize(20);
+          assertThat(entries(page, SearchEntryMode.INCLUDE)).hasSize(3);
+          List<BundleEntryComponent> outcomes = entries(page, SearchEntryMode.OUTCOME);
+          assertThat(outcomes).hasSize(1);
+          OperationOutcome.OperationOutcomeIssueComponent issue =
+              ((OperationOutcome) outcomes.get(0).getResource()).getIssueFirstRep();
+          assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING);
+          assertThat(issue.getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+          assertThat(issue.getDiagnostics())
+              .contains("3 included resources")
+              .contains(" " + (all - 3) + " more were left out");
+        }
+      } finally {
+        bounded.stop();
+      }
+    }
   }
 
   @Test

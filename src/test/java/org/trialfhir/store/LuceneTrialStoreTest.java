@@ -191,6 +191,40 @@ class LuceneTrialStoreTest {
     assertThat(read.getMeta().getLastUpdated()).isNotNull();
   }
 
+  /**
+   * A page carries at most the store's limit of resources found by _revinclude (the first by id)
+   * and counts the rest; _include, bounded by the page itself, is not cut.
+   */
+  @Test
+  void revincludesAreBoundedPerPageAndWhatIsLeftOutIsCounted() throws Exception {
+    SearchQuery sites = query("ResearchStudy", "_count=30", "_include=ResearchStudy:site");
+    SearchQuery studies = query("Location", "_count=30", "_revinclude=ResearchStudy:site");
+    SearchResult allSites = store.search(sites);
+    SearchResult allStudies = store.search(studies);
+    assertThat(allSites.includesLeftOut()).isZero();
+    assertThat(allStudies.includesLeftOut()).isZero();
+    assertThat(allSites.included()).hasSizeGreaterThan(5);
+    assertThat(allStudies.included()).hasSizeGreaterThan(5);
+    try (LuceneTrialStore bounded =
+        LuceneTrialStore.open(Corpus.sharedDir(), java.time.Clock.systemUTC(), null)) {
+      bounded.maxRevIncludes(5);
+      for (boolean unparsed : new boolean[] {false, true}) {
+        SearchResult someStudies = bounded.search(studies, unparsed);
+        assertThat(someStudies.included().stream().map(Resource::getIdPart))
+            .containsExactlyElementsOf(
+                allStudies.included().stream().limit(5).map(Resource::getIdPart).toList());
+        assertThat(someStudies.includesLeftOut()).isEqualTo(allStudies.included().size() - 5);
+        assertThat(someStudies.matches()).hasSameSizeAs(allStudies.matches());
+        SearchResult everySite = bounded.search(sites, unparsed);
+        assertThat(everySite.included()).hasSameSizeAs(allSites.included());
+        assertThat(everySite.includesLeftOut()).isZero();
+      }
+      bounded.maxRevIncludes(0);
+      assertThat(bounded.search(studies).included()).isEmpty();
+      assertThat(bounded.search(studies).includesLeftOut()).isEqualTo(allStudies.included().size());
+    }
+  }
+
   @Test
   void whatAReadReturnsIsTheCallersToChange() {
     String id = id(graphs.get(0).researchStudy());
