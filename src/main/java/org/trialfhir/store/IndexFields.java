@@ -153,6 +153,21 @@ final class IndexFields {
     present.add(param);
   }
 
+  /**
+   * A part of a string value (a word of a name written as one text), matched as the string
+   * parameter matches values (from its start, or anywhere with {@code :contains}) but never by
+   * {@code :exact}, which compares whole values.
+   */
+  void stringPart(String param, String part) {
+    if (part == null || part.isBlank()) {
+      return;
+    }
+    String normal = Strings.normalize(part);
+    term(
+        field(param, "n"), normal.length() > MAX_STRING ? normal.substring(0, MAX_STRING) : normal);
+    present.add(param);
+  }
+
   /** An exact term, once per document. */
   private void term(String name, String value) {
     if (written.add(name + '\u0000' + value)) {

@@ -317,6 +317,12 @@ final class IndexValues {
   private static void practitioner(IndexFields f, Practitioner p) {
     for (HumanName name : p.getName()) {
       f.string("name", name.getText());
+      if (name.hasText()) {
+        // The registry gives officials' names as one text ("Jane Q. Doe, MD"): each word is a part.
+        for (String word : name.getText().split("[\\s,;]+")) {
+          f.stringPart("name", word);
+        }
+      }
       f.string("name", name.getFamily());
       for (List<StringType> parts : List.of(name.getGiven(), name.getPrefix(), name.getSuffix())) {
         parts.forEach(part -> f.string("name", part.getValue()));

@@ -798,6 +798,25 @@ class LuceneTrialStoreTest {
                 "Practitioner",
                 "name:contains=" + p.getNameFirstRep().getText().substring(1).replace(",", "\\,")))
         .contains(id(p));
+    // The registry's names are one text: any word of it starts a match, but is not the exact name.
+    Practitioner named =
+        (Practitioner)
+            Corpus.resources("Practitioner").stream()
+                .filter(
+                    x ->
+                        ((Practitioner) x).getNameFirstRep().getText().split("[\\s,]+").length >= 3)
+                .findFirst()
+                .orElseThrow();
+    String text = named.getNameFirstRep().getText();
+    String[] words = text.split("[\\s,]+");
+    String last = words[1];
+    assertThat(ids("Practitioner", "name=" + last)).contains(id(named));
+    assertThat(ids("Practitioner", "name=" + last.substring(0, Math.min(3, last.length()))))
+        .contains(id(named));
+    assertThat(ids("Practitioner", "name=" + words[0])).contains(id(named));
+    assertThat(ids("Practitioner", "name:exact=" + last)).doesNotContain(id(named));
+    assertThat(ids("Practitioner", "name:exact=" + text.replace(",", "\\,"))).contains(id(named));
+    assertThat(ids("Practitioner", "name=zzzqqq")).isEmpty();
 
     assertThat(ids("Group", "actual=false")).hasSize(graphs.size());
     assertThat(ids("Group", "actual=true")).isEmpty();

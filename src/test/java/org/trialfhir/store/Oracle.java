@@ -167,7 +167,10 @@ final class Oracle {
       }
       case STRING -> {
         List<String> strings = strings(found);
-        return c.values().stream().anyMatch(v -> stringMatch(c.modifier(), strings, v));
+        List<String> parts = c.modifier() == Modifier.EXACT ? List.of() : nameWords(found);
+        return c.values().stream()
+            .anyMatch(
+                v -> stringMatch(c.modifier(), strings, v) || stringMatch(c.modifier(), parts, v));
       }
       case REFERENCE -> {
         return c.values().stream().anyMatch(v -> referenceMatch(param, found, v));
@@ -303,6 +306,24 @@ final class Oracle {
     }
     strings.removeIf(s -> s == null || s.isBlank());
     return strings;
+  }
+
+  /**
+   * The words of names given as one text (the registry's officials): each is a part of the name,
+   * which string search matches from its start or anywhere, never exactly.
+   */
+  private static List<String> nameWords(List<Base> found) {
+    List<String> words = new ArrayList<>();
+    for (Base b : found) {
+      if (b instanceof HumanName name && name.hasText()) {
+        for (String word : name.getText().split("[\\s,;]+")) {
+          if (!word.isBlank()) {
+            words.add(word);
+          }
+        }
+      }
+    }
+    return words;
   }
 
   /** Case- and accent-insensitive: letters without their marks, lower case, one space. */
