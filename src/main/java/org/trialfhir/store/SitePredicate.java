@@ -96,25 +96,18 @@ final class SitePredicate {
    * criterion; the caller knows that Location to be within the distance of every near criterion.
    */
   boolean matchesAt(BytesRef packed, byte[] locationId) {
-    byte[] b = packed.bytes;
-    int p = packed.offset;
-    int n = Sites.readInt(b, p);
-    p += 4;
-    for (int i = 0; i < n; i++) {
-      int idLength = Sites.readShort(b, p);
-      int idOffset = p + 2;
-      p = idOffset + idLength;
-      int statusLength = Sites.readShort(b, p);
-      int statusOffset = p + 2;
-      p = statusOffset + Math.max(0, statusLength);
-      if (!Arrays.equals(locationId, 0, locationId.length, b, idOffset, idOffset + idLength)) {
+    Sites.Cursor site = new Sites.Cursor(packed);
+    while (site.next()) {
+      if (!Arrays.equals(
+          locationId,
+          0,
+          locationId.length,
+          site.bytes,
+          site.idOffset,
+          site.idOffset + site.idLength)) {
         continue;
       }
-      boolean all = true;
-      for (int g = 0; g < codes.length && all; g++) {
-        all = statusMatches(g, b, statusOffset, statusLength);
-      }
-      if (all) {
+      if (statusesMatch(site)) {
         return true;
       }
     }
@@ -145,19 +138,10 @@ final class SitePredicate {
    * or, when {@code nearest} is false, that of the first matching site.
    */
   private double scan(BytesRef packed, boolean nearest) {
-    byte[] b = packed.bytes;
-    int p = packed.offset;
-    int n = Sites.readInt(b, p);
-    p += 4;
+    Sites.Cursor site = new Sites.Cursor(packed);
     double best = Double.NaN;
-    for (int i = 0; i < n; i++) {
-      int idLength = Sites.readShort(b, p);
-      int idOffset = p + 2;
-      p = idOffset + idLength;
-      int statusLength = Sites.readShort(b, p);
-      int statusOffset = p + 2;
-      p = statusOffset + Math.max(0, statusLength);
-      double d = site(b, idOffset, idLength, statusOffset, statusLength);
+    while (site.next()) {
+      double d = distance(site);
       if (Double.isNaN(d)) {
         continue;
       }
@@ -172,15 +156,13 @@ final class SitePredicate {
   }
 
   /** The site's distance when it satisfies every criterion (+∞ without near), else NaN. */
-  private double site(byte[] b, int idOffset, int idLength, int statusOffset, int statusLength) {
-    for (int g = 0; g < codes.length; g++) {
-      if (!statusMatches(g, b, statusOffset, statusLength)) {
-        return Double.NaN;
-      }
+  private double distance(Sites.Cursor site) {
+    if (!statusesMatch(site)) {
+      return Double.NaN;
     }
     double best = Double.POSITIVE_INFINITY;
     if (km.length > 0) {
-      int ord = ids.find(b, idOffset, idLength);
+      int ord = ids.find(site.bytes, site.idOffset, site.idLength);
       if (ord < 0) {
         return Double.NaN;
       }
@@ -193,6 +175,16 @@ final class SitePredicate {
       }
     }
     return best;
+  }
+
+  /** Whether the cursor's site satisfies every site-status criterion. */
+  private boolean statusesMatch(Sites.Cursor site) {
+    for (int g = 0; g < codes.length; g++) {
+      if (!statusMatches(g, site.bytes, site.statusOffset, site.statusLength)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a site's status (length -1: none) satisfies site-status criterion g. */

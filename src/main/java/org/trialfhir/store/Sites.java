@@ -42,8 +42,43 @@ final class Sites {
     return new BytesRef(buffer.array());
   }
 
+  /**
+   * Reads packed sites in place, one after the other: after {@link #next()}, where the current
+   * site's Location id and status lie in {@link #bytes} (a status length of -1: no status).
+   */
+  static final class Cursor {
+    final byte[] bytes;
+    private int position;
+    private int left;
+    int idOffset;
+    int idLength;
+    int statusOffset;
+    int statusLength;
+
+    Cursor(BytesRef packed) {
+      bytes = packed.bytes;
+      left = readInt(bytes, packed.offset);
+      position = packed.offset + 4;
+    }
+
+    /** Moves to the next site; false when there is none. */
+    boolean next() {
+      if (left == 0) {
+        return false;
+      }
+      left--;
+      idLength = readShort(bytes, position);
+      idOffset = position + 2;
+      position = idOffset + idLength;
+      statusLength = readShort(bytes, position);
+      statusOffset = position + 2;
+      position = statusOffset + Math.max(0, statusLength);
+      return true;
+    }
+  }
+
   /** A big-endian int of the packed form (as {@link ByteBuffer} writes it). */
-  static int readInt(byte[] b, int p) {
+  private static int readInt(byte[] b, int p) {
     return (b[p] & 0xff) << 24
         | (b[p + 1] & 0xff) << 16
         | (b[p + 2] & 0xff) << 8
@@ -51,7 +86,7 @@ final class Sites {
   }
 
   /** A big-endian signed short of the packed form. */
-  static int readShort(byte[] b, int p) {
+  private static int readShort(byte[] b, int p) {
     return (short) ((b[p] & 0xff) << 8 | (b[p + 1] & 0xff));
   }
 
