@@ -16,11 +16,6 @@ import org.hl7.fhir.r4.model.Resource;
 public record SearchResult(
     Integer total, List<Match> matches, List<Resource> included, int includesLeftOut) {
 
-  /** A page whose includes all fit. */
-  public SearchResult(Integer total, List<Match> matches, List<Resource> included) {
-    this(total, matches, included, 0);
-  }
-
   /**
    * A matching resource and, for a proximity search, the distance in km from the search point to
    * the nearest site that satisfied the search.

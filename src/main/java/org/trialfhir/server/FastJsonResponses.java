@@ -165,8 +165,8 @@ final class FastJsonResponses {
     if (!(request instanceof ServletRequestDetails servlet)
         || !(details.getResponseResource() instanceof Resource resource)
         || !takes(servlet, resource)) {
+      // Its unparsed resources, if any, were parsed by parseUnlessWritten.
       declined.increment();
-      parseAll(details);
       return true;
     }
     RestfulServer server = servlet.getServer();
