@@ -76,6 +76,7 @@ public final class StoredJson {
       } catch (RuntimeException unknownType) {
         return null;
       }
+      boolean identified = false;
       for (int members = 0; members < 2; members++) {
         if (parser.nextToken() != JsonToken.FIELD_NAME) {
           return null;
@@ -83,14 +84,17 @@ public final class StoredJson {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         if (name.equals("id") && value == JsonToken.VALUE_STRING) {
-          resource.setId(new IdType(type, parser.getText()));
+          String id = parser.getText();
+          resource.setId(new IdType(type, id));
+          identified = !id.isEmpty();
         } else if (!name.equals("meta")
             || value != JsonToken.START_OBJECT
             || !meta(parser, resource.getMeta())) {
           return null;
         }
       }
-      return resource.hasId() ? resource : null;
+      // (Asking the resource would build its id's text.)
+      return identified ? resource : null;
     } catch (IOException e) {
       return null;
     }

@@ -11,8 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -290,7 +291,7 @@ public final class LuceneTrialStore implements TrialStore {
     for (int doc : page.docs()) {
       matches.add(new SearchResult.Match(g.load(stored, doc, unparsed), page.distances().get(doc)));
     }
-    Included included = includes(g, query, matches, unparsed);
+    Included included = includes(g, query, matches, page.docs(), unparsed);
     return new SearchResult(page.total(), matches, included.resources(), included.leftOut());
   }
 
@@ -649,7 +650,11 @@ public final class LuceneTrialStore implements TrialStore {
    * have thousands of studies).
    */
   private Included includes(
-      Generation g, SearchQuery query, List<SearchResult.Match> matches, boolean unparsed)
+      Generation g,
+      SearchQuery query,
+      List<SearchResult.Match> matches,
+      List<Integer> docs,
+      boolean unparsed)
       throws IOException {
     if (matches.isEmpty() || query.includes().isEmpty() && query.revIncludes().isEmpty()) {
       return new Included(List.of(), 0);
@@ -663,8 +668,8 @@ public final class LuceneTrialStore implements TrialStore {
     List<Resource> included = new ArrayList<>();
     Set<String> keys = new LinkedHashSet<>();
     for (IncludeSpec include : query.includes()) {
-      for (SearchResult.Match match : matches) {
-        for (IIdType target : references(match.resource(), include.param())) {
+      for (int i = 0; i < matches.size(); i++) {
+        for (IIdType target : references(g, matches.get(i).resource(), docs.get(i), include)) {
           if (target.hasResourceType()
               && target.getResourceType().equals(include.targetType())
               && target.hasIdPart()) {
@@ -730,9 +735,19 @@ public final class LuceneTrialStore implements TrialStore {
    * The targets of the references an _include follows, by its parameter name: read from the
    * resource, or from the JSON of an unparsed one.
    */
-  private static List<IIdType> references(Resource resource, String param) {
+  private static List<IIdType> references(
+      Generation g, Resource resource, int doc, IncludeSpec include) throws IOException {
     if (!(resource instanceof ResearchStudy rs)) {
       return List.of();
+    }
+    String param = include.param();
+    if (param.equals("site") && include.targetType().equals("Location")) {
+      // The packed sites hold the Location ids of the study's site references, in their order:
+      // no need to read the study's JSON for them.
+      List<IIdType> sites = siteReferences(g, doc);
+      if (sites != null) {
+        return sites;
+      }
     }
     String member =
         switch (param) {
@@ -762,24 +777,61 @@ public final class LuceneTrialStore implements TrialStore {
   }
 
   /**
-   * The resources of these keys that exist: each key looked up in the terms of each segment (no
-   * query to rewrite), the documents then read in index order.
+   * The Locations a study's sites refer to, from its packed sites; null when it has none packed.
+   */
+  private static List<IIdType> siteReferences(Generation g, int doc) throws IOException {
+    List<LeafReaderContext> leaves = g.reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    BinaryDocValues packed = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+    if (packed == null || !packed.advanceExact(doc - leaf.docBase)) {
+      return null;
+    }
+    List<IIdType> references = new ArrayList<>();
+    Sites.Cursor site = new Sites.Cursor(packed.binaryValue());
+    while (site.next()) {
+      references.add(
+          new IdType(
+              "Location",
+              new String(site.bytes, site.idOffset, site.idLength, StandardCharsets.UTF_8)));
+    }
+    return references;
+  }
+
+  /**
+   * The resources of these keys that exist: those an earlier include read taken from the
+   * generation's cache, the others looked up in the terms of each segment in key order (no query to
+   * rewrite), their documents then read in index order.
    */
   private static Map<String, Resource> loadByKey(Generation g, Set<String> keys, boolean unparsed)
       throws IOException {
-    int[] docs = new int[keys.size()];
+    Map<String, Resource> byKey = new HashMap<>();
+    List<String> left = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      Resource cached = unparsed ? g.cachedIncluded(key) : null;
+      if (cached != null) {
+        byKey.put(key, cached);
+      } else {
+        left.add(key);
+      }
+    }
+    // In term order a segment's terms enum moves forward through its blocks.
+    Collections.sort(left);
+    BytesRef[] wanted = new BytesRef[left.size()];
+    for (int i = 0; i < wanted.length; i++) {
+      wanted[i] = new BytesRef(left.get(i));
+    }
+    int[] docs = new int[wanted.length];
     int found = 0;
-    Set<String> left = new LinkedHashSet<>(keys);
     for (LeafReaderContext leaf : g.reader.leaves()) {
       Terms terms = leaf.reader().terms(IndexFields.KEY);
-      if (terms == null || left.isEmpty()) {
+      if (terms == null || found == wanted.length) {
         continue;
       }
       TermsEnum keysOfLeaf = terms.iterator();
       Bits live = leaf.reader().getLiveDocs();
       PostingsEnum postings = null;
-      for (Iterator<String> it = left.iterator(); it.hasNext(); ) {
-        if (!keysOfLeaf.seekExact(new BytesRef(it.next()))) {
+      for (int i = 0; i < wanted.length; i++) {
+        if (wanted[i] == null || !keysOfLeaf.seekExact(wanted[i])) {
           continue;
         }
         postings = keysOfLeaf.postings(postings, PostingsEnum.NONE);
@@ -788,7 +840,7 @@ public final class LuceneTrialStore implements TrialStore {
             doc = postings.nextDoc()) {
           if (live == null || live.get(doc)) {
             docs[found++] = leaf.docBase + doc;
-            it.remove();
+            wanted[i] = null;
             break;
           }
         }
@@ -796,7 +848,6 @@ public final class LuceneTrialStore implements TrialStore {
     }
     Arrays.sort(docs, 0, found);
     StoredFields stored = g.searcher.storedFields();
-    Map<String, Resource> byKey = new LinkedHashMap<>();
     for (int i = 0; i < found; i++) {
       Resource resource = g.loadIncluded(stored, docs[i], unparsed);
       byKey.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), resource);
@@ -847,7 +898,7 @@ public final class LuceneTrialStore implements TrialStore {
     final IndexSearcher searcher;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Cache<Integer, Parsed> parsed;
-    private final Cache<Integer, byte[]> included;
+    private final Cache<String, byte[]> included;
     private final Cache<Query, Integer> totals =
         Caffeine.newBuilder().maximumSize(TOTALS_CACHED).build();
 
@@ -870,7 +921,7 @@ public final class LuceneTrialStore implements TrialStore {
               ? null
               : Caffeine.newBuilder()
                   .maximumWeight(includedBudget)
-                  .weigher((Integer doc, byte[] json) -> json.length + 32)
+                  .weigher((String key, byte[] json) -> key.length() + json.length + 48)
                   .build();
     }
 
@@ -901,16 +952,29 @@ public final class LuceneTrialStore implements TrialStore {
 
     /**
      * As {@link #load}, for a resource an {@code _include} follows: the sites, sponsors and
-     * investigators that many studies share, so their stored JSON is kept for the next page.
+     * investigators that many studies share, so with {@code unparsed} their stored JSON is kept, by
+     * key, for the next page ({@link #cachedIncluded}).
      */
     Resource loadIncluded(StoredFields stored, int doc, boolean unparsed) throws IOException {
       if (!unparsed || included == null) {
         return load(stored, doc, unparsed);
       }
-      byte[] json = included.getIfPresent(doc);
+      Resource resource = load(stored, doc, true);
+      byte[] json = StoredJson.json(resource);
+      if (json != null) {
+        included.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), json);
+      }
+      return resource;
+    }
+
+    /**
+     * The unparsed resource of this key if {@link #loadIncluded} kept its JSON; null if not (the
+     * key is then looked up in the index).
+     */
+    Resource cachedIncluded(String key) {
+      byte[] json = included == null ? null : included.getIfPresent(key);
       if (json == null) {
-        json = BytesRef.deepCopyOf(storedJson(stored, doc)).bytes;
-        included.put(doc, json);
+        return null;
       }
       Resource resource = StoredJson.unparsed(FhirContext.forR4Cached(), json);
       resource.setUserData(TrialStore.VERSION_USER_DATA, name);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -189,6 +190,36 @@ class LuceneTrialStoreTest {
     assertThat(new String(StoredJson.json(read), StandardCharsets.UTF_8))
         .isEqualTo(json.encodeResourceToString(store.read("ResearchStudy", id).orElseThrow()));
     assertThat(read.getMeta().getLastUpdated()).isNotNull();
+  }
+
+  /**
+   * _include=ResearchStudy:site (read from the studies' packed sites, not their JSON) adds exactly
+   * the Locations the page's studies refer to in ResearchStudy.site, in the order of the studies
+   * and their sites, each once: every page of the whole corpus, with parsed and unparsed answers,
+   * the second round from the cache of included resources.
+   */
+  @Test
+  void siteIncludesAreTheSitesTheStudiesReferTo() {
+    int pages = 0;
+    for (int round = 0; round < 2; round++) {
+      for (int offset = 0; offset < graphs.size(); offset += 50) {
+        SearchQuery q = query("ResearchStudy", "_include=ResearchStudy:site").withPage(offset, 50);
+        for (boolean unparsed : new boolean[] {false, true}) {
+          SearchResult page = store.search(q, unparsed);
+          Set<String> expected = new LinkedHashSet<>();
+          for (SearchResult.Match match : page.matches()) {
+            ResearchStudy rs =
+                (ResearchStudy) store.read("ResearchStudy", match.resource().getIdPart()).get();
+            rs.getSite().forEach(site -> expected.add(site.getReference()));
+          }
+          assertThat(page.included().stream().map(r -> r.fhirType() + "/" + r.getIdPart()))
+              .as("page at %d, unparsed %s", offset, unparsed)
+              .containsExactlyElementsOf(expected);
+          pages++;
+        }
+      }
+    }
+    assertThat(pages).isGreaterThan(4);
   }
 
   /**
