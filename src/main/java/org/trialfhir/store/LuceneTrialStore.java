@@ -65,8 +65,10 @@ import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trialfhir.search.Criterion;
 import org.trialfhir.search.IncludeSpec;
 import org.trialfhir.search.InvalidSearchException;
+import org.trialfhir.search.ParamType;
 import org.trialfhir.search.SearchQuery;
 import org.trialfhir.search.SearchResult;
 import org.trialfhir.search.SortKey;
@@ -114,6 +116,21 @@ public final class LuceneTrialStore implements TrialStore {
   public static final String INCLUDED_CACHE_PROPERTY = "trialfhir.store.included-cache-bytes";
 
   private static final long DEFAULT_INCLUDED_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * The system property that sizes the cache of search pages: for each recent search (its type,
+   * criteria, sort, offset, count and whether a total is wanted) the documents of its page and the
+   * total, so the same search again only reads its resources. Its weight is the number of documents
+   * held (default 100,000, a few MB; 0 turns it off). An index generation never changes, so a
+   * cached page is never stale; searches whose result depends on the time ({@code ap} on a date)
+   * are not cached.
+   */
+  public static final String PAGE_CACHE_PROPERTY = "trialfhir.store.page-cache-docs";
+
+  private static final long DEFAULT_PAGE_CACHE_DOCS = 100_000;
+
+  /** Pages longer than this are not cached (candidate lists, tools). */
+  private static final int LONGEST_CACHED_PAGE = 1_000;
 
   /**
    * Totals of searches remembered per generation (queries without site criteria: a few KB each).
@@ -281,7 +298,12 @@ public final class LuceneTrialStore implements TrialStore {
   private static final int DEEP_PAGE = 10_000;
 
   /** The matches of one page, before their resources are loaded. */
-  private record Page(Integer total, List<Integer> docs, Map<Integer, Double> distances) {}
+  private record Page(Integer total, List<Integer> docs, Map<Integer, Double> distances) {
+    Page {
+      docs = List.copyOf(docs);
+      distances = Collections.unmodifiableMap(new LinkedHashMap<>(distances));
+    }
+  }
 
   private SearchResult search(Generation g, SearchQuery query, boolean unparsed)
       throws IOException {
@@ -347,6 +369,45 @@ public final class LuceneTrialStore implements TrialStore {
   }
 
   private Page page(Generation g, SearchQuery query) throws IOException {
+    PageKey key = PageKey.of(query);
+    if (key == null || g.pages == null) {
+      return findPage(g, query);
+    }
+    Page page = g.pages.getIfPresent(key);
+    if (page == null) {
+      page = findPage(g, query);
+      g.pages.put(key, page);
+    }
+    return page;
+  }
+
+  /**
+   * What a search's page depends on, or null when it must not be cached: pages longer than {@link
+   * #LONGEST_CACHED_PAGE}, and criteria on dates (the {@code ap} prefix depends on the time).
+   */
+  private record PageKey(
+      String type,
+      List<Criterion> criteria,
+      List<SortKey> sort,
+      int offset,
+      int count,
+      boolean total) {
+    static PageKey of(SearchQuery query) {
+      if (query.count() > LONGEST_CACHED_PAGE
+          || query.criteria().stream().anyMatch(c -> c.param().type() == ParamType.DATE)) {
+        return null;
+      }
+      return new PageKey(
+          query.resourceType(),
+          query.criteria(),
+          query.sort(),
+          query.offset(),
+          query.count(),
+          query.total() != TotalMode.NONE);
+    }
+  }
+
+  private Page findPage(Generation g, SearchQuery query) throws IOException {
     IndexSearcher searcher = g.searcher;
     QueryBuilder.Built built = new QueryBuilder(clock.millis(), searcher).build(query);
     boolean byDistance = query.sort().stream().anyMatch(k -> k.param().equals("near"));
@@ -899,6 +960,7 @@ public final class LuceneTrialStore implements TrialStore {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Cache<Integer, Parsed> parsed;
     private final Cache<String, byte[]> included;
+    private final Cache<PageKey, Page> pages;
     private final Cache<Query, Integer> totals =
         Caffeine.newBuilder().maximumSize(TOTALS_CACHED).build();
 
@@ -914,6 +976,14 @@ public final class LuceneTrialStore implements TrialStore {
               : Caffeine.newBuilder()
                   .maximumWeight(budget)
                   .weigher((Integer doc, Parsed p) -> p.chars())
+                  .build();
+      long pageBudget = Long.getLong(PAGE_CACHE_PROPERTY, DEFAULT_PAGE_CACHE_DOCS);
+      this.pages =
+          pageBudget <= 0
+              ? null
+              : Caffeine.newBuilder()
+                  .maximumWeight(pageBudget)
+                  .weigher((PageKey key, Page page) -> 1 + page.docs().size())
                   .build();
       long includedBudget = Long.getLong(INCLUDED_CACHE_PROPERTY, DEFAULT_INCLUDED_CACHE_BYTES);
       this.included =
