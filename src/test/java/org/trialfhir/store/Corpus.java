@@ -20,6 +20,8 @@ import org.trialfhir.ctgov.StudyHandler;
 import org.trialfhir.ctgov.StudyReader;
 import org.trialfhir.mapping.StudyMapper;
 import org.trialfhir.mapping.TrialGraph;
+import org.trialfhir.search.QueryParser;
+import org.trialfhir.search.SearchQuery;
 import org.trialfhir.testing.SharedData;
 
 /**
@@ -143,5 +145,22 @@ final class Corpus {
       byId.put(r.getIdPart(), (Location) r);
     }
     return byId;
+  }
+
+  /**
+   * A search of the type with parameters written as name=value pairs (values as a URL would carry
+   * them, decoded), parsed strictly.
+   */
+  static SearchQuery query(String type, String... pairs) {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    for (String pair : pairs) {
+      int eq = pair.indexOf('=');
+      params
+          .computeIfAbsent(pair.substring(0, eq), k -> new ArrayList<>())
+          .add(pair.substring(eq + 1));
+    }
+    Map<String, String[]> map = new LinkedHashMap<>();
+    params.forEach((k, v) -> map.put(k, v.toArray(String[]::new)));
+    return new QueryParser().parse(type, map, false);
   }
 }

@@ -3,6 +3,7 @@ package org.trialfhir.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.trialfhir.store.Corpus.query;
 
 import ca.uhn.fhir.parser.IParser;
 import java.nio.charset.StandardCharsets;
@@ -56,20 +57,6 @@ class LuceneTrialStoreTest {
   static void index() {
     graphs = Corpus.graphs();
     store = Corpus.sharedStore();
-  }
-
-  /** Parameters written as name=value pairs (values as a URL would carry them, decoded). */
-  private SearchQuery query(String type, String... pairs) {
-    Map<String, List<String>> params = new LinkedHashMap<>();
-    for (String pair : pairs) {
-      int eq = pair.indexOf('=');
-      params
-          .computeIfAbsent(pair.substring(0, eq), k -> new ArrayList<>())
-          .add(pair.substring(eq + 1));
-    }
-    Map<String, String[]> map = new LinkedHashMap<>();
-    params.forEach((k, v) -> map.put(k, v.toArray(String[]::new)));
-    return parser.parse(type, map, false);
   }
 
   private Set<String> ids(String type, String... pairs) {

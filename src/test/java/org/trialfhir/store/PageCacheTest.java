@@ -1,6 +1,7 @@
 package org.trialfhir.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.trialfhir.store.Corpus.query;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -16,7 +17,6 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.trialfhir.search.QueryParser;
 import org.trialfhir.search.SearchQuery;
 import org.trialfhir.search.SearchResult;
 
@@ -31,7 +31,6 @@ class PageCacheTest {
   private static final MovingClock CLOCK = new MovingClock(Corpus.NOW);
   private static LuceneTrialStore cached;
   private static LuceneTrialStore uncached;
-  private final QueryParser parser = new QueryParser();
 
   @BeforeAll
   static void open() throws IOException {
@@ -123,19 +122,6 @@ class PageCacheTest {
       answer.append(' ').append(r.fhirType()).append('/').append(r.getIdPart());
     }
     return answer.toString();
-  }
-
-  private SearchQuery query(String type, String... pairs) {
-    Map<String, List<String>> params = new LinkedHashMap<>();
-    for (String pair : pairs) {
-      int eq = pair.indexOf('=');
-      params
-          .computeIfAbsent(pair.substring(0, eq), k -> new ArrayList<>())
-          .add(pair.substring(eq + 1));
-    }
-    Map<String, String[]> map = new LinkedHashMap<>();
-    params.forEach((k, v) -> map.put(k, v.toArray(String[]::new)));
-    return parser.parse(type, map, false);
   }
 
   /** A clock the test moves. */
