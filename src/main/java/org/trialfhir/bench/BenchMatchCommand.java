@@ -61,10 +61,15 @@ public final class BenchMatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    try (FhirHttp http = load.http()) {
+      return call(http);
+    }
+  }
+
+  private Integer call(FhirHttp http) throws IOException, InterruptedException {
     load.check(spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FhirHttp http = load.http();
     String cds = cdsUrl;
     if (cds == null) {
       if (!http.base().endsWith("/fhir")) {

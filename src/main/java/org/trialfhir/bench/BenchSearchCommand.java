@@ -56,6 +56,12 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    try (FhirHttp http = load.http()) {
+      return call(http);
+    }
+  }
+
+  private Integer call(FhirHttp http) throws IOException, InterruptedException {
     load.check(spec.commandLine());
     if (sample < 1) {
       throw new ParameterException(spec.commandLine(), "--sample must be at least 1");
@@ -69,7 +75,6 @@ public final class BenchSearchCommand implements Callable<Integer> {
       err.println("bad --mix: " + e.getMessage());
       return 2;
     }
-    FhirHttp http = load.http();
     ValuePools pools;
     try {
       pools = ValuePools.sample(http, sample);
@@ -120,7 +125,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       }
       FhirHttp.Summary summary;
       try {
-        summary = FhirHttp.Summary.of(response.body());
+        summary = FhirHttp.Summary.head(response.body());
       } catch (IOException e) {
         return LoadRunner.Outcome.failed(
             requests, "unexpected answer", url + ": " + response.snippet());

@@ -99,7 +99,7 @@ final class LoadOptions {
   }
 
   FhirHttp http() {
-    return new FhirHttp(target, Duration.ofSeconds(timeoutSeconds));
+    return new FhirHttp(target, Duration.ofSeconds(timeoutSeconds), concurrency);
   }
 
   /**

@@ -39,6 +39,41 @@ class FhirHttpSummaryTest {
     assertThat(summary("{\"cards\":[]}").fields()).containsExactly("cards");
   }
 
+  /**
+   * The head stops once a Bundle's type and links or a resource's id are known: a tail that is not
+   * JSON at all is never reached; links after the entries are still found.
+   */
+  @Test
+  void theHeadStopsBeforeTheEntries() throws IOException {
+    String head =
+        "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":3,"
+            + "\"link\":[{\"relation\":\"next\",\"url\":\"n\"}],";
+    FhirHttp.Summary bundle = FhirHttp.Summary.head(bytes(head + "\"entry\":[{\"resource\":@@@"));
+    assertThat(bundle.bundleType()).isEqualTo("searchset");
+    assertThat(bundle.total()).isEqualTo(3);
+    assertThat(bundle.next()).isEqualTo("n");
+    assertThat(bundle.fields()).doesNotContain("entry");
+    assertThatThrownBy(() -> summary(head + "\"entry\":[{\"resource\":@@@"))
+        .isInstanceOf(IOException.class);
+
+    FhirHttp.Summary linksLast =
+        FhirHttp.Summary.head(
+            bytes(
+                "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"x\":1}],"
+                    + "\"link\":[{\"relation\":\"next\",\"url\":\"n2\"}]}"));
+    assertThat(linksLast.next()).isEqualTo("n2");
+    assertThat(linksLast.fields()).contains("entry", "link");
+
+    FhirHttp.Summary read =
+        FhirHttp.Summary.head(bytes("{\"resourceType\":\"ResearchStudy\",\"id\":\"NCT1\",@@@"));
+    assertThat(read.resourceType()).isEqualTo("ResearchStudy");
+    assertThat(read.id()).isEqualTo("NCT1");
+  }
+
+  private static byte[] bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
   @Test
   void notAJsonObjectIsAnError() {
     assertThatThrownBy(() -> summary("<html>oops</html>")).isInstanceOf(IOException.class);
