@@ -6,6 +6,8 @@
 #
 #   scripts/bench-scale.sh [studies] [output folder]      (defaults: 570000, target/scale)
 #
+# SERVER_OPTS adds JVM options to the server (e.g. -Dtrialfhir.store.page-cache-docs=0 to measure
+# without the page cache); WARM=0 skips reading the index into the page cache before start-up.
 # Needs target/trialfhir.jar (mvn -B -q package -DskipTests), ../shared/data/ctgov/v2 for the
 # templates, about 12 GB of disk and a free port 8089. Every step is bounded in time.
 set -euo pipefail
@@ -35,9 +37,16 @@ if [[ ! -f "$OUT/index/CURRENT" ]]; then
   du -sb "$OUT/index" | tee "$OUT/index-size.txt"
 fi
 
+if [[ "${WARM:-1}" == 1 ]]; then
+  # As right after an import: the index files in the OS page cache (a host that reclaims idle page
+  # cache otherwise makes the first minutes of a run read from disk). WARM=0 skips this.
+  log "reading the index once into the page cache"
+  find "$OUT/index/" -type f -exec cat {} + > /dev/null
+fi
+
 log "starting the server on the index"
 START=$(date +%s%N)
-java "-Xmx$HEAP" -jar "$JAR" serve --index "$OUT/index" --port "$PORT" > "$OUT/serve.log" 2>&1 &
+java "-Xmx$HEAP" ${SERVER_OPTS:-} -jar "$JAR" serve --index "$OUT/index" --port "$PORT" > "$OUT/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 BASE="http://127.0.0.1:$PORT/fhir"
