@@ -121,9 +121,9 @@ public final class LuceneTrialStore implements TrialStore {
    * The system property that sizes the cache of search pages: for each recent search (its type,
    * criteria, sort, offset, count and whether a total is wanted) the documents of its page and the
    * total, so the same search again only reads its resources. Its weight is the number of documents
-   * held (default 100,000, a few MB; 0 turns it off). An index generation never changes, so a
-   * cached page is never stale; searches whose result depends on the time ({@code ap} on a date)
-   * are not cached.
+   * held plus 8 per page (default 100,000, a few MB; 0 turns it off). An index generation never
+   * changes, so a cached page is never stale; searches whose result depends on the time ({@code ap}
+   * on a date) are not cached.
    */
   public static final String PAGE_CACHE_PROPERTY = "trialfhir.store.page-cache-docs";
 
@@ -983,7 +983,9 @@ public final class LuceneTrialStore implements TrialStore {
               ? null
               : Caffeine.newBuilder()
                   .maximumWeight(pageBudget)
-                  .weigher((PageKey key, Page page) -> 1 + page.docs().size())
+                  // A page weighs at least 8, so that pages without documents (counts) are
+                  // bounded in number too: their keys hold the criteria.
+                  .weigher((PageKey key, Page page) -> 8 + page.docs().size())
                   .build();
       long includedBudget = Long.getLong(INCLUDED_CACHE_PROPERTY, DEFAULT_INCLUDED_CACHE_BYTES);
       this.included =
