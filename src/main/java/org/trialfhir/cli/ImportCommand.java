@@ -47,6 +47,14 @@ public final class ImportCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(
+      names = "--merge-segments",
+      description =
+          "After the import, merge the index into segments of about 2 GB (570,000 studies: 15"
+              + " into 5, 2 minutes more on 2 cores, twice the index's disk space meanwhile):"
+              + " near and _include searches then cost about a fifth less CPU.")
+  boolean mergeSegments;
+
+  @Option(
       names = "--progress",
       negatable = true,
       description = "Show a progress bar (default: when the output is a terminal).")
@@ -67,7 +75,8 @@ public final class ImportCommand implements Callable<Integer> {
     Progress listener = bar ? new BarProgress(expected, err) : new LogProgress(expected, err);
     Importer.Summary summary;
     try {
-      summary = new Importer(workers, listener).importInto(index, inputs);
+      summary =
+          new Importer(workers, listener).mergingSegments(mergeSegments).importInto(index, inputs);
     } finally {
       listener.close();
     }

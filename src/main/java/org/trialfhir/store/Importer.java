@@ -75,6 +75,7 @@ public final class Importer {
   private static final Study POISON = null;
 
   private final int threads;
+  private boolean mergeSegments;
   private final Listener listener;
 
   /** An importer using every core, reporting nothing. */
@@ -93,6 +94,16 @@ public final class Importer {
   private record Work(long sequence, String source, Study study) {}
 
   /**
+   * Whether the import ends by merging the index into fewer, larger segments ({@link
+   * TrialIndexWriter#mergingSegments}): about two more minutes at 570,000 studies on 2 cores, for
+   * searches that then cost less.
+   */
+  public Importer mergingSegments(boolean merge) {
+    this.mergeSegments = merge;
+    return this;
+  }
+
+  /**
    * Imports the inputs into a new generation of the index folder and switches it in.
    *
    * @throws IOException when the index cannot be written (the previous generation keeps serving)
@@ -108,7 +119,8 @@ public final class Importer {
     BlockingQueue<Work> queue = new ArrayBlockingQueue<>(threads * 32);
     Work poison = new Work(-1, null, POISON);
 
-    try (TrialIndexWriter writer = TrialIndexWriter.create(indexDir)) {
+    try (TrialIndexWriter writer =
+        TrialIndexWriter.create(indexDir).mergingSegments(mergeSegments)) {
       List<Thread> workers = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         Thread worker =

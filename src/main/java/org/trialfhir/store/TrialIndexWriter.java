@@ -71,11 +71,21 @@ public final class TrialIndexWriter implements Closeable {
   /** RAM buffered before a segment is flushed (issue 4: bulk loads of 570,000 studies). */
   static final double RAM_BUFFER_MB = 256;
 
+  /**
+   * The size the import's final merge aims at for each segment. Every search, lookup by id and
+   * include looks in each segment: at 570,000 studies the import flushes 15 segments of about 0.45
+   * GB, and merged into 4, near and _include searches took 22 % less CPU (the merge: about 100 s on
+   * 2 cores).
+   */
+  static final long SEGMENT_TARGET_BYTES = 2L << 30;
+
   private final IndexDirectory folder;
   private final FileLock lock;
   private final String generation;
   private final Directory directory;
   private final IndexWriter writer;
+  private final ConcurrentMergeScheduler scheduler;
+  private boolean mergeSegments;
   private final ConcurrentHashMap<String, Long> studies = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> shared = new ConcurrentHashMap<>();
   private final AtomicLong resources = new AtomicLong();
@@ -108,7 +118,8 @@ public final class TrialIndexWriter implements Closeable {
       merges.setSegmentsPerTier(8);
       merges.setFloorSegmentMB(16);
       config.setMergePolicy(merges);
-      ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+      this.scheduler = new ConcurrentMergeScheduler();
+      // One merge thread while the other threads map and index; the final merge gets them all.
       scheduler.setMaxMergesAndThreads(4, 1);
       config.setMergeScheduler(scheduler);
       this.writer = new IndexWriter(directory, config);
@@ -375,6 +386,9 @@ public final class TrialIndexWriter implements Closeable {
     try {
       try {
         reconcilePositions();
+        if (mergeSegments) {
+          mergeSegments();
+        }
         writer.commit();
         writer.close();
         directory.close();
@@ -393,6 +407,43 @@ public final class TrialIndexWriter implements Closeable {
     } finally {
       lock.channel().close();
     }
+  }
+
+  /**
+   * Whether {@link #commit} first merges the generation into segments of about {@link
+   * #SEGMENT_TARGET_BYTES}: searches then cost less, the import takes longer.
+   */
+  public TrialIndexWriter mergingSegments(boolean merge) {
+    this.mergeSegments = merge;
+    return this;
+  }
+
+  /**
+   * Merges the generation into segments of about {@link #SEGMENT_TARGET_BYTES} (one for a small
+   * index), with as many merge threads as cores now that mapping is done.
+   */
+  private void mergeSegments() throws IOException {
+    writer.flush();
+    long bytes = 0;
+    int segments = 0;
+    for (String file : directory.listAll()) {
+      bytes += directory.fileLength(file);
+      segments += file.endsWith(".si") ? 1 : 0;
+    }
+    int target = (int) Math.max(1, (bytes + SEGMENT_TARGET_BYTES - 1) / SEGMENT_TARGET_BYTES);
+    if (segments <= target) {
+      return;
+    }
+    LOG.info(
+        "merging the index's {} segments into {} ({} MB): searches look in each segment",
+        segments,
+        target,
+        bytes >> 20);
+    long start = System.nanoTime();
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+    scheduler.setMaxMergesAndThreads(Math.max(4, cores + 2), cores);
+    writer.forceMerge(target);
+    LOG.info("merged in {} s", (System.nanoTime() - start) / 1_000_000_000);
   }
 
   /** Drops the generation being written; the served one is untouched. */

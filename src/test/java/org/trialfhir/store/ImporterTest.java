@@ -117,6 +117,48 @@ class ImporterTest {
     }
   }
 
+  /**
+   * Each indexing thread flushes segments of its own; asked to, the import ends by merging them
+   * into segments of about {@link TrialIndexWriter#SEGMENT_TARGET_BYTES}: one, for an index this
+   * small (as `import --merge-segments` asks).
+   */
+  @Test
+  void anImportAskedToMergesItsSegments() throws Exception {
+    Path input = records("a", 0, 150);
+    for (boolean merge : new boolean[] {false, true}) {
+      Path index = temp.resolve("index-" + merge);
+      StringWriter err = new StringWriter();
+      CommandLine cli = TrialFhir.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "import",
+                  input.toString(),
+                  "--index",
+                  index.toString(),
+                  "--threads",
+                  "4",
+                  "--no-progress"));
+      if (merge) {
+        args.add("--merge-segments");
+      }
+      assertThat(cli.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+      try (org.apache.lucene.index.DirectoryReader reader =
+          org.apache.lucene.index.DirectoryReader.open(
+              org.apache.lucene.store.FSDirectory.open(
+                  index.resolve(new IndexDirectory(index).current().orElseThrow())))) {
+        assertThat(reader.numDocs()).isGreaterThan(150);
+        if (merge) {
+          assertThat(reader.leaves()).hasSize(1);
+        } else {
+          // Not merged: a segment per indexing thread that flushed.
+          assertThat(reader.leaves()).hasSizeGreaterThan(1);
+        }
+      }
+    }
+  }
+
   @Test
   void aStoreSwitchesByItselfWhenWatching() throws Exception {
     Path index = temp.resolve("index");
