@@ -6,7 +6,7 @@
 #
 #   scripts/bench-scale.sh [studies] [output folder]      (defaults: 570000, target/scale)
 #
-# SERVER_OPTS adds JVM options to the server (e.g. -Dtrialfhir.store.page-cache-docs=0 to measure
+# IMPORT_OPTS adds options to the import (e.g. --merge-segments); SERVER_OPTS adds JVM options to the server (e.g. -Dtrialfhir.store.page-cache-docs=0 to measure
 # without the page cache); WARM=0 skips reading the index into the page cache before start-up.
 # Needs target/trialfhir.jar (mvn -B -q package -DskipTests), ../shared/data/ctgov/v2 for the
 # templates, about 12 GB of disk and a free port 8089. Every step is bounded in time.
@@ -32,8 +32,9 @@ if [[ ! -f "$OUT/index/CURRENT" ]]; then
   log "importing with -Xmx$HEAP"
   TIME=()
   if [[ -x /usr/bin/time ]]; then TIME=(/usr/bin/time -v -o "$OUT/import-time.txt"); fi
+  # shellcheck disable=SC2086 # IMPORT_OPTS: further import options, e.g. --merge-segments
   ${TIME[@]+"${TIME[@]}"} java "-Xmx$HEAP" -Xlog:gc:file="$OUT/import-gc.log" -jar "$JAR" import --no-progress \
-    --index "$OUT/index" "$OUT/corpus.zip" 2>&1 | tee "$OUT/import.log"
+    ${IMPORT_OPTS:-} --index "$OUT/index" "$OUT/corpus.zip" 2>&1 | tee "$OUT/import.log"
   du -sb "$OUT/index" | tee "$OUT/index-size.txt"
 fi
 
