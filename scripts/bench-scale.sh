@@ -6,8 +6,9 @@
 #
 #   scripts/bench-scale.sh [studies] [output folder]      (defaults: 570000, target/scale)
 #
-# IMPORT_OPTS adds options to the import (e.g. --merge-segments); SERVER_OPTS adds JVM options to the server (e.g. -Dtrialfhir.store.page-cache-docs=0 to measure
-# without the page cache); WARM=0 skips reading the index into the page cache before start-up.
+# IMPORT_OPTS adds options to the import (e.g. --merge-segments); SERVER_OPTS adds JVM options to
+# the server (e.g. -Dtrialfhir.store.page-cache-docs=0 to measure without the page cache); WARM=0
+# skips reading the index into the page cache before start-up.
 # Needs target/trialfhir.jar (mvn -B -q package -DskipTests), ../shared/data/ctgov/v2 for the
 # templates, about 12 GB of disk and a free port 8089. Every step is bounded in time.
 set -euo pipefail
