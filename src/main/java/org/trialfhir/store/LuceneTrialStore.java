@@ -3,6 +3,7 @@ package org.trialfhir.store;
 import ca.uhn.fhir.context.FhirContext;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Weigher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -969,32 +970,32 @@ public final class LuceneTrialStore implements TrialStore {
       this.directory = directory;
       this.reader = reader;
       this.searcher = new IndexSearcher(reader);
-      long budget = Long.getLong(CACHE_PROPERTY, DEFAULT_CACHE_CHARS);
       this.parsed =
-          budget <= 0
-              ? null
-              : Caffeine.newBuilder()
-                  .maximumWeight(budget)
-                  .weigher((Integer doc, Parsed p) -> p.chars())
-                  .build();
-      long pageBudget = Long.getLong(PAGE_CACHE_PROPERTY, DEFAULT_PAGE_CACHE_DOCS);
+          weighed(CACHE_PROPERTY, DEFAULT_CACHE_CHARS, (Integer doc, Parsed p) -> p.chars());
+      // A page weighs at least 8, so that pages without documents (counts) are bounded in number
+      // too: their keys hold the criteria.
       this.pages =
-          pageBudget <= 0
-              ? null
-              : Caffeine.newBuilder()
-                  .maximumWeight(pageBudget)
-                  // A page weighs at least 8, so that pages without documents (counts) are
-                  // bounded in number too: their keys hold the criteria.
-                  .weigher((PageKey key, Page page) -> 8 + page.docs().size())
-                  .build();
-      long includedBudget = Long.getLong(INCLUDED_CACHE_PROPERTY, DEFAULT_INCLUDED_CACHE_BYTES);
+          weighed(
+              PAGE_CACHE_PROPERTY,
+              DEFAULT_PAGE_CACHE_DOCS,
+              (PageKey key, Page page) -> 8 + page.docs().size());
       this.included =
-          includedBudget <= 0
-              ? null
-              : Caffeine.newBuilder()
-                  .maximumWeight(includedBudget)
-                  .weigher((String key, byte[] json) -> key.length() + json.length + 48)
-                  .build();
+          weighed(
+              INCLUDED_CACHE_PROPERTY,
+              DEFAULT_INCLUDED_CACHE_BYTES,
+              (String key, byte[] json) -> key.length() + json.length + 48);
+    }
+
+    /**
+     * A cache of at most the weight a system property sets (else the default), or null when that is
+     * 0 or less (the cache is off).
+     */
+    private static <K, V> Cache<K, V> weighed(
+        String property, long defaultWeight, Weigher<K, V> weigher) {
+      long budget = Long.getLong(property, defaultWeight);
+      return budget <= 0
+          ? null
+          : Caffeine.newBuilder().maximumWeight(budget).weigher(weigher).build();
     }
 
     /**
