@@ -27,8 +27,7 @@ class CorpusValidationTest {
   @Test
   void everyMappedResourceIsValid() throws Exception {
     TrialValidator validator = SharedValidator.get();
-    List<Path> files = new ArrayList<>(SharedData.files("v2"));
-    files.addAll(SharedData.files("v2-partial"));
+    List<Path> files = SharedData.recordFiles();
     Set<String> seen = ConcurrentHashMap.newKeySet();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> warnings = Collections.synchronizedMap(new TreeMap<>());

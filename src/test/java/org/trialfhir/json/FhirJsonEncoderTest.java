@@ -97,8 +97,7 @@ class FhirJsonEncoderTest {
 
   @TestFactory
   Stream<DynamicTest> everyResourceAndBundleOfEveryRecord() {
-    return Stream.concat(SharedData.files("v2").stream(), SharedData.files("v2-partial").stream())
-        .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> check(file)));
+    return SharedData.perRecord(file -> check(file));
   }
 
   private static void check(Path file) throws IOException {

@@ -26,8 +26,7 @@ class CorpusPropertiesTest {
 
   @TestFactory
   Stream<DynamicTest> everyRecord() {
-    return Stream.concat(SharedData.files("v2").stream(), SharedData.files("v2-partial").stream())
-        .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> check(file)));
+    return SharedData.perRecord(file -> check(file));
   }
 
   /**

@@ -35,8 +35,7 @@ class StoredJsonTest {
    */
   @TestFactory
   Stream<DynamicTest> storedJsonIsWhatTheParsedResourceIsWrittenAs() {
-    return Stream.concat(SharedData.files("v2").stream(), SharedData.files("v2-partial").stream())
-        .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> check(file)));
+    return SharedData.perRecord(file -> check(file));
   }
 
   private static void check(Path file) throws IOException {

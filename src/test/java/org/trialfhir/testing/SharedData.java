@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.trialfhir.ctgov.Study;
 
 /**
@@ -34,6 +36,18 @@ public final class SharedData {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Every full and partial API v2 record file of the corpus ({@code v2}, then {@code v2-partial}).
+   */
+  public static List<Path> recordFiles() {
+    return Stream.concat(files("v2").stream(), files("v2-partial").stream()).toList();
+  }
+
+  /** One dynamic test per record file ({@link #recordFiles}), named by the file. */
+  public static Stream<DynamicTest> perRecord(ThrowingConsumer<Path> check) {
+    return DynamicTest.stream(recordFiles().stream(), file -> file.getFileName().toString(), check);
   }
 
   /**
