@@ -26,8 +26,7 @@ import org.trialfhir.json.FhirJsonEncoder;
  *   <li>Encoding one 20-entry searchset page ({@code ResearchStudy?status=active}) on this thread:
  *       HAPI's parser (as the server configures it) against {@link FhirJsonEncoder}.
  *   <li>Whole requests over HTTP: the CPU of the server's threads per request, with the fast path
- *       (and its cache) and without it, on two servers over the same index, measured in alternate
- *       rounds; then the cache's hits and misses.
+ *       and without it, on two servers over the same index, measured in alternate rounds.
  * </ol>
  *
  * Medians over rounds are printed, with the ratio against HAPI's path of the same run.
@@ -128,7 +127,7 @@ public final class FastJsonBench {
     int n = 50;
     double[] fast = new double[rounds];
     double[] hapi = new double[rounds];
-    // Warm-up: JIT, the parsed-resource cache and (fast path) the JSON cache.
+    // Warm-up: JIT and the store's caches (parsed resources, pages, included JSON).
     serverCpu(fastPort, query, n);
     serverCpu(hapiPort, query, n);
     for (int r = 0; r < rounds; r++) {
