@@ -74,8 +74,8 @@ public final class TrialIndexWriter implements Closeable {
   /**
    * The size the optional final merge ({@link #mergingSegments}) aims at for each segment. Every
    * search, lookup by id and include looks in each segment: at 570,000 studies an import flushes 15
-   * segments of about 0.45 GB; merged into 4, uncached near and _include searches took 22–24 % less
-   * time, and the merge took 100–130 s on 2 cores.
+   * segments of about 0.45 GB; merged into 4 or 5, uncached near and _include searches took about a
+   * fifth less time (StoreBench), and the merge took 100–130 s on 2 cores.
    */
   static final long SEGMENT_TARGET_BYTES = 2L << 30;
 
