@@ -82,6 +82,9 @@ final class FastJsonResponses {
   /** Bytes per write: Jetty aggregates writes this small exactly as it does HAPI's writer. */
   private static final int WRITE_SLICE = 4096;
 
+  /** Slices at least this long are written at once (Jetty sends them from the array itself). */
+  private static final int DIRECT_WRITE = 64 * 1024;
+
   private final FhirJsonEncoder encoder;
   private final LongAdder fast = new LongAdder();
   private final LongAdder declined = new LongAdder();
@@ -173,11 +176,11 @@ final class FastJsonResponses {
     boolean pretty = RestfulServerUtils.prettyPrintResponse(server, request);
     FhirJsonEncoder json =
         encoder.withServerBaseUrl(request.getFhirServerBase()).withPrettyPrint(pretty);
-    byte[] body;
+    Body body;
     if (pretty) {
       // Pretty printing indents an entry by its depth: the stored compact JSON does not fit.
       parseAll(details);
-      body = json.encodeUtf8((Resource) details.getResponseResource());
+      body = Body.of(json.encodeUtf8((Resource) details.getResponseResource()));
     } else if (resource instanceof Bundle bundle) {
       body = spliced(bundle, json);
       if (body == null) {
@@ -186,7 +189,7 @@ final class FastJsonResponses {
         return true;
       }
     } else {
-      body = compact(resource, json);
+      body = Body.of(compact(resource, json));
     }
     send(servlet, resource, details.getResponseCode(), body);
     fast.increment();
@@ -245,16 +248,16 @@ final class FastJsonResponses {
   /**
    * The compact JSON of a Bundle with each entry's resource spliced in: the Bundle is encoded with
    * a placeholder in every entry (restored afterwards), whose JSON is then replaced by the entry's.
-   * Null if a placeholder is not where it must be (then HAPI writes the Bundle).
+   * The pieces are not copied into one array (a page of studies with many sites weighs megabytes):
+   * they are written one after the other. Null if a placeholder is not where it must be (then HAPI
+   * writes the Bundle).
    */
-  private byte[] spliced(Bundle bundle, FhirJsonEncoder json) {
+  private Body spliced(Bundle bundle, FhirJsonEncoder json) {
     List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
     Resource[] resources = new Resource[entries.size()];
     byte[][] parts = new byte[entries.size()][];
     Basic slot = new Basic();
     slot.setId(SLOT_ID);
-    int total = 0;
-    int slots = 0;
     byte[] envelope;
     try {
       for (int i = 0; i < resources.length; i++) {
@@ -263,8 +266,6 @@ final class FastJsonResponses {
         resources[i] = resource;
         if (resource != null) {
           parts[i] = compact(resource, json);
-          total += parts[i].length;
-          slots++;
           entry.setResource(slot);
         }
       }
@@ -276,9 +277,8 @@ final class FastJsonResponses {
         }
       }
     }
-    byte[] out = new byte[envelope.length - slots * SLOT.length + total];
+    Body body = new Body(2 * parts.length + 1);
     int from = 0;
-    int to = 0;
     for (byte[] part : parts) {
       if (part == null) {
         continue;
@@ -287,17 +287,76 @@ final class FastJsonResponses {
       if (at < 0) {
         return null;
       }
-      System.arraycopy(envelope, from, out, to, at - from);
-      to += at - from;
-      System.arraycopy(part, 0, out, to, part.length);
-      to += part.length;
+      body.add(envelope, from, at - from);
+      body.add(part, 0, part.length);
       from = at + SLOT.length;
     }
-    if (out.length - to != envelope.length - from) {
+    if (indexOf(envelope, SLOT, from) >= 0) {
       return null;
     }
-    System.arraycopy(envelope, from, out, to, envelope.length - from);
-    return out;
+    body.add(envelope, from, envelope.length - from);
+    return body;
+  }
+
+  /** An answer's bytes as the slices of arrays it is written from, in order. */
+  static final class Body {
+    private final byte[][] arrays;
+    private final int[] offsets;
+    private final int[] lengths;
+    private int size;
+
+    Body(int capacity) {
+      arrays = new byte[capacity][];
+      offsets = new int[capacity];
+      lengths = new int[capacity];
+    }
+
+    static Body of(byte[] bytes) {
+      Body body = new Body(1);
+      body.add(bytes, 0, bytes.length);
+      return body;
+    }
+
+    void add(byte[] array, int offset, int length) {
+      if (length > 0) {
+        arrays[size] = array;
+        offsets[size] = offset;
+        lengths[size] = length;
+        size++;
+      }
+    }
+
+    /**
+     * Writes the slices: small ones in pieces Jetty aggregates (as it does HAPI's writer), large
+     * ones as they are, which Jetty sends without copying them into its buffer.
+     */
+    void writeTo(OutputStream out) throws IOException {
+      for (int i = 0; i < size; i++) {
+        int end = offsets[i] + lengths[i];
+        if (lengths[i] >= DIRECT_WRITE) {
+          out.write(arrays[i], offsets[i], lengths[i]);
+          continue;
+        }
+        for (int at = offsets[i]; at < end; at += WRITE_SLICE) {
+          out.write(arrays[i], at, Math.min(WRITE_SLICE, end - at));
+        }
+      }
+    }
+
+    /** The bytes in one array (for tests). */
+    byte[] toByteArray() {
+      int total = 0;
+      for (int i = 0; i < size; i++) {
+        total += lengths[i];
+      }
+      byte[] all = new byte[total];
+      int to = 0;
+      for (int i = 0; i < size; i++) {
+        System.arraycopy(arrays[i], offsets[i], all, to, lengths[i]);
+        to += lengths[i];
+      }
+      return all;
+    }
   }
 
   /**
@@ -327,8 +386,7 @@ final class FastJsonResponses {
    * Last-Modified, HAPI's response headers, charset, status, content type), with the body written
    * as bytes.
    */
-  private static void send(
-      ServletRequestDetails request, Resource resource, int status, byte[] body)
+  private static void send(ServletRequestDetails request, Resource resource, int status, Body body)
       throws IOException {
     RestfulServer server = request.getServer();
     IRestfulResponse response = request.getResponse();
@@ -372,9 +430,7 @@ final class FastJsonResponses {
     http.setStatus(status);
     http.setContentType(contentType);
     try (OutputStream out = http.getOutputStream()) {
-      for (int at = 0; at < body.length; at += WRITE_SLICE) {
-        out.write(body, at, Math.min(WRITE_SLICE, body.length - at));
-      }
+      body.writeTo(out);
       // HAPI's parser flushes its writer when done, which commits the response before it is
       // closed: never with a Content-Length, whatever the size. So does this.
       out.flush();

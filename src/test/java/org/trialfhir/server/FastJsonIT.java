@@ -112,6 +112,19 @@ class FastJsonIT {
             .getReferenceElement()
             .getIdPart();
     String read = "ResearchStudy/" + nct;
+    // The study with the most sites of the first 500: JSON of over 64 KB (hundreds of sites, each
+    // with its status and contacts), which the fast path writes at once.
+    String largest = null;
+    int mostSites = -1;
+    for (Bundle.BundleEntryComponent entry :
+        corpus.search("ResearchStudy?_count=500&_elements=site").getEntry()) {
+      ResearchStudy candidate = (ResearchStudy) entry.getResource();
+      if (candidate.getSite().size() > mostSites) {
+        mostSites = candidate.getSite().size();
+        largest = candidate.getIdPart();
+      }
+    }
+    assertTrue(mostSites > 100, "a study with hundreds of sites among the first 500");
     String page = "ResearchStudy?status=active&_count=5";
     String near = "32.46098%7C-84.98771%7C200%7Ckm";
     List<Request> r = new ArrayList<>();
@@ -135,6 +148,8 @@ class FastJsonIT {
     r.add(Request.get(read, "Accept: application/fhir+xml"));
     r.add(Request.get(read, "Accept: text/html"));
     r.add(Request.get(read, "Accept-Encoding: gzip"));
+    r.add(Request.get("ResearchStudy/" + largest));
+    r.add(Request.get("ResearchStudy?_id=" + largest + "," + nct + "&_sort=-_id"));
     r.add(Request.get("Location/" + location));
     r.add(Request.get("Organization/" + organization));
     r.add(Request.get("Group/" + nct + "-eligibility"));
