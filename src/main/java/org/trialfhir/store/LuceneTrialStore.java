@@ -29,12 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFieldVisitor;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -117,6 +119,19 @@ public final class LuceneTrialStore implements TrialStore {
   public static final String INCLUDED_CACHE_PROPERTY = "trialfhir.store.included-cache-bytes";
 
   private static final long DEFAULT_INCLUDED_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * The system property that sizes the cache of the stored JSON of large resources (at least 64 KB:
+   * the studies with hundreds of sites), in bytes (default 256 MB; 0 turns it off). Reading such a
+   * resource is mostly decompressing it, and the same few thousand of them fill the pages of
+   * searches by site: the 20 studies with a recruiting site nearest a city weigh megabytes.
+   */
+  public static final String LARGE_JSON_CACHE_PROPERTY = "trialfhir.store.large-json-cache-bytes";
+
+  private static final long DEFAULT_LARGE_JSON_CACHE_BYTES = 256L * 1024 * 1024;
+
+  /** Stored JSON at least this long is kept by the cache of large resources. */
+  static final int LARGE_JSON_BYTES = 64 * 1024;
 
   /**
    * The system property that sizes the cache of search pages: for each recent search (its type,
@@ -917,13 +932,39 @@ public final class LuceneTrialStore implements TrialStore {
     return byKey;
   }
 
-  private static BytesRef storedJson(StoredFields stored, int doc) throws IOException {
-    return stored.document(doc, Set.of(IndexFields.JSON)).getBinaryValue(IndexFields.JSON);
+  /**
+   * The stored JSON of a document, read into an array of its size (and no further copy: a study
+   * with hundreds of sites weighs up to megabytes).
+   */
+  private static byte[] storedJson(StoredFields stored, int doc) throws IOException {
+    JsonVisitor visitor = new JsonVisitor();
+    stored.document(doc, visitor);
+    if (visitor.json == null) {
+      throw new IllegalStateException("document " + doc + " has no stored JSON");
+    }
+    return visitor.json;
   }
 
-  private static Parsed parse(StoredFields stored, int doc) throws IOException {
-    BytesRef json = storedJson(stored, doc);
-    String text = new String(json.bytes, json.offset, json.length, StandardCharsets.UTF_8);
+  /** Reads the stored JSON field alone, then stops. */
+  private static final class JsonVisitor extends StoredFieldVisitor {
+    byte[] json;
+
+    @Override
+    public Status needsField(FieldInfo field) {
+      if (json != null) {
+        return Status.STOP;
+      }
+      return field.name.equals(IndexFields.JSON) ? Status.YES : Status.NO;
+    }
+
+    @Override
+    public void binaryField(FieldInfo field, byte[] value) {
+      json = value;
+    }
+  }
+
+  private static Parsed parse(byte[] json) {
+    String text = new String(json, StandardCharsets.UTF_8);
     return new Parsed(
         (Resource) FhirContext.forR4Cached().newJsonParser().parseResource(text), text.length());
   }
@@ -961,6 +1002,7 @@ public final class LuceneTrialStore implements TrialStore {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Cache<Integer, Parsed> parsed;
     private final Cache<String, byte[]> included;
+    private final Cache<Integer, byte[]> large;
     private final Cache<PageKey, Page> pages;
     private final Cache<Query, Integer> totals =
         Caffeine.newBuilder().maximumSize(TOTALS_CACHED).build();
@@ -984,6 +1026,11 @@ public final class LuceneTrialStore implements TrialStore {
               INCLUDED_CACHE_PROPERTY,
               DEFAULT_INCLUDED_CACHE_BYTES,
               (String key, byte[] json) -> key.length() + json.length + 48);
+      this.large =
+          weighed(
+              LARGE_JSON_CACHE_PROPERTY,
+              DEFAULT_LARGE_JSON_CACHE_BYTES,
+              (Integer doc, byte[] json) -> json.length + 64);
     }
 
     /**
@@ -1007,20 +1054,34 @@ public final class LuceneTrialStore implements TrialStore {
     Resource load(StoredFields stored, int doc, boolean unparsed) throws IOException {
       Resource resource;
       if (unparsed) {
-        byte[] json = BytesRef.deepCopyOf(storedJson(stored, doc)).bytes;
-        resource = StoredJson.unparsed(FhirContext.forR4Cached(), json);
+        resource = StoredJson.unparsed(FhirContext.forR4Cached(), json(stored, doc));
       } else if (parsed == null) {
-        resource = parse(stored, doc).resource();
+        resource = parse(json(stored, doc)).resource();
       } else {
         Parsed cached = parsed.getIfPresent(doc);
         if (cached == null) {
-          cached = parse(stored, doc);
+          cached = parse(json(stored, doc));
           parsed.put(doc, cached);
         }
         resource = cached.resource().copy();
       }
       resource.setUserData(TrialStore.VERSION_USER_DATA, name);
       return resource;
+    }
+
+    /**
+     * The stored JSON of a document, from the cache of large ones if it is there (never changed by
+     * callers: {@link StoredJson} hands it out as it is).
+     */
+    private byte[] json(StoredFields stored, int doc) throws IOException {
+      byte[] json = large == null ? null : large.getIfPresent(doc);
+      if (json == null) {
+        json = storedJson(stored, doc);
+        if (large != null && json.length >= LARGE_JSON_BYTES) {
+          large.put(doc, json);
+        }
+      }
+      return json;
     }
 
     /**
