@@ -125,7 +125,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       }
       FhirHttp.Summary summary;
       try {
-        summary = FhirHttp.Summary.head(response.body());
+        summary = FhirHttp.Summary.head(response.data(), response.length());
       } catch (IOException e) {
         return LoadRunner.Outcome.failed(
             requests, "unexpected answer", url + ": " + response.snippet());
