@@ -58,6 +58,21 @@ public final class StoredJson {
   }
 
   /**
+   * The unparsed stand-in of a resource whose type and id are known (an included resource, looked
+   * up by them): nothing of the JSON is read, so its meta is left unset. For entries a searchset
+   * includes: the Bundle needs their type and id, and the JSON written is the stored one (HAPI's
+   * writer parses it whole, {@link #parsed}).
+   *
+   * @throws ca.uhn.fhir.parser.DataFormatException when the type is not a FHIR resource type
+   */
+  public static Resource unparsed(FhirContext fhir, String type, String id, byte[] json) {
+    Resource resource = (Resource) fhir.getResourceDefinition(type).newInstance();
+    resource.setId(new IdType(type, id));
+    resource.setUserData(USER_DATA, json);
+    return resource;
+  }
+
+  /**
    * The type, id and meta of a resource's JSON when they come first and its meta has only the
    * members set here (versionId, lastUpdated, source, profile), else null.
    */

@@ -1103,14 +1103,18 @@ public final class LuceneTrialStore implements TrialStore {
 
     /**
      * The unparsed resource of this key if {@link #loadIncluded} kept its JSON; null if not (the
-     * key is then looked up in the index).
+     * key is then looked up in the index). Its type and id are the key's, its JSON is not read (an
+     * included Location of a page of studies with many sites is one of thousands).
      */
     Resource cachedIncluded(String key) {
       byte[] json = included == null ? null : included.getIfPresent(key);
       if (json == null) {
         return null;
       }
-      Resource resource = StoredJson.unparsed(FhirContext.forR4Cached(), json);
+      int slash = key.indexOf('/');
+      Resource resource =
+          StoredJson.unparsed(
+              FhirContext.forR4Cached(), key.substring(0, slash), key.substring(slash + 1), json);
       resource.setUserData(TrialStore.VERSION_USER_DATA, name);
       return resource;
     }

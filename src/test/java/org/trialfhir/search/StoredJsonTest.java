@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -111,6 +112,23 @@ class StoredJsonTest {
     ResearchStudy already = new ResearchStudy();
     assertThat(StoredJson.parsed(Fhir.context(), already)).isSameAs(already);
     assertThat(StoredJson.json(null)).isNull();
+  }
+
+  @Test
+  void anIncludedResourceOfKnownTypeAndIdIsNotRead() {
+    byte[] json =
+        utf8(
+            "{\"resourceType\":\"Location\",\"id\":\"loc-1\",\"meta\":{\"lastUpdated\":"
+                + "\"2025-01-02T03:04:05Z\"},\"name\":\"Site\"}");
+    Resource unparsed = StoredJson.unparsed(Fhir.context(), "Location", "loc-1", json);
+    assertThat(unparsed).isInstanceOf(Location.class);
+    assertThat(unparsed.getIdElement().getValue()).isEqualTo("Location/loc-1");
+    assertThat(StoredJson.json(unparsed)).isSameAs(json);
+    assertThat(unparsed.hasMeta()).isFalse();
+    Location parsed = (Location) StoredJson.parsed(Fhir.context(), unparsed);
+    assertThat(parsed.getName()).isEqualTo("Site");
+    assertThat(parsed.getMeta().getLastUpdatedElement().getValueAsString())
+        .isEqualTo("2025-01-02T03:04:05Z");
   }
 
   @Test
