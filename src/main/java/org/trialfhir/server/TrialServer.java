@@ -58,7 +58,7 @@ public final class TrialServer implements AutoCloseable {
 
   private final SearchBackend backend;
   private final Settings settings;
-  private final FhirContext fhir = FhirContext.forR4Cached();
+  private final FhirContext fhir = UnparsedBundleFactory.context();
   private Server jetty;
   private ServerConnector connector;
   private FhirRestServer fhirServlet;
