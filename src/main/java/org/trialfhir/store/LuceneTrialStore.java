@@ -122,13 +122,17 @@ public final class LuceneTrialStore implements TrialStore {
 
   /**
    * The system property that sizes the cache of the stored JSON of large resources (at least 64 KB:
-   * the studies with hundreds of sites), in bytes (default 256 MB; 0 turns it off). Reading such a
-   * resource is mostly decompressing it, and the same few thousand of them fill the pages of
-   * searches by site: the 20 studies with a recruiting site nearest a city weigh megabytes.
+   * the studies with hundreds of sites), in bytes (default 256 MB, or an eighth of the heap if that
+   * is less; 0 turns it off). Reading such a resource is mostly decompressing it, and the same few
+   * thousand of them fill the pages of searches by site: the 20 studies with a recruiting site
+   * nearest a city weigh megabytes.
    */
   public static final String LARGE_JSON_CACHE_PROPERTY = "trialfhir.store.large-json-cache-bytes";
 
-  private static final long DEFAULT_LARGE_JSON_CACHE_BYTES = 256L * 1024 * 1024;
+  /** The default size of the cache of large stored JSON for a heap of this many bytes at most. */
+  static long defaultLargeJsonCacheBytes(long maxHeapBytes) {
+    return Math.min(256L * 1024 * 1024, maxHeapBytes / 8);
+  }
 
   /** Stored JSON at least this long is kept by the cache of large resources. */
   static final int LARGE_JSON_BYTES = 64 * 1024;
@@ -1029,7 +1033,7 @@ public final class LuceneTrialStore implements TrialStore {
       this.large =
           weighed(
               LARGE_JSON_CACHE_PROPERTY,
-              DEFAULT_LARGE_JSON_CACHE_BYTES,
+              defaultLargeJsonCacheBytes(Runtime.getRuntime().maxMemory()),
               (Integer doc, byte[] json) -> json.length + 64);
     }
 

@@ -72,6 +72,14 @@ class LargeJsonCacheTest {
     assertThat(large).isGreaterThan(5);
   }
 
+  @Test
+  void theDefaultSizeIsAnEighthOfTheHeapUpTo256Megabytes() {
+    long mb = 1024L * 1024;
+    assertThat(LuceneTrialStore.defaultLargeJsonCacheBytes(2048 * mb)).isEqualTo(256 * mb);
+    assertThat(LuceneTrialStore.defaultLargeJsonCacheBytes(8192 * mb)).isEqualTo(256 * mb);
+    assertThat(LuceneTrialStore.defaultLargeJsonCacheBytes(512 * mb)).isEqualTo(64 * mb);
+  }
+
   private static byte[] json(LuceneTrialStore store, String id) {
     SearchResult result = store.search(query("ResearchStudy", "_id=" + id), true);
     assertThat(result.matches()).as(id).hasSize(1);
