@@ -342,21 +342,6 @@ final class FastJsonResponses {
         }
       }
     }
-
-    /** The bytes in one array (for tests). */
-    byte[] toByteArray() {
-      int total = 0;
-      for (int i = 0; i < size; i++) {
-        total += lengths[i];
-      }
-      byte[] all = new byte[total];
-      int to = 0;
-      for (int i = 0; i < size; i++) {
-        System.arraycopy(arrays[i], offsets[i], all, to, lengths[i]);
-        to += lengths[i];
-      }
-      return all;
-    }
   }
 
   /**

@@ -41,9 +41,12 @@ final class UnparsedBundleFactory extends R4BundleFactory {
     this.fhir = fhir;
   }
 
+  /** One context for every server in the JVM: a context learns the model once, as it is used. */
+  private static final FhirContext CONTEXT = new Context();
+
   /** The FHIR R4 context of the REST server: HAPI's, with this factory for its Bundles. */
   static FhirContext context() {
-    return new Context();
+    return CONTEXT;
   }
 
   @Override
