@@ -121,21 +121,20 @@ public final class LuceneTrialStore implements TrialStore {
   private static final long DEFAULT_INCLUDED_CACHE_BYTES = 64L * 1024 * 1024;
 
   /**
-   * The system property that sizes the cache of the stored JSON of large resources (at least 64 KB:
-   * the studies with hundreds of sites), in bytes (default 256 MB, or an eighth of the heap if that
-   * is less; 0 turns it off). Reading such a resource is mostly decompressing it, and the same few
-   * thousand of them fill the pages of searches by site: the 20 studies with a recruiting site
-   * nearest a city weigh megabytes.
+   * The system property that sizes the cache of stored JSON, in bytes (default 256 MB, or an eighth
+   * of the heap if that is less; 0 turns it off): the JSON of the resources pages were last read
+   * from, by document, so the next page that holds them (the same search again, the next client's
+   * walk over the same pages, a study many searches find) hands out its bytes without reading the
+   * index. Reading stored JSON is mostly decompressing it: Lucene's LZ4 block of a 10 KB study is
+   * about as costly as writing the whole answer, and a study with hundreds of sites weighs 100 KB
+   * or more.
    */
-  public static final String LARGE_JSON_CACHE_PROPERTY = "trialfhir.store.large-json-cache-bytes";
+  public static final String JSON_CACHE_PROPERTY = "trialfhir.store.json-cache-bytes";
 
-  /** The default size of the cache of large stored JSON for a heap of this many bytes at most. */
-  static long defaultLargeJsonCacheBytes(long maxHeapBytes) {
+  /** The default size of the cache of stored JSON for a heap of this many bytes at most. */
+  static long defaultJsonCacheBytes(long maxHeapBytes) {
     return Math.min(256L * 1024 * 1024, maxHeapBytes / 8);
   }
-
-  /** Stored JSON at least this long is kept by the cache of large resources. */
-  static final int LARGE_JSON_BYTES = 64 * 1024;
 
   /**
    * The system property that sizes the cache of search pages: for each recent search (its type,
@@ -1006,7 +1005,7 @@ public final class LuceneTrialStore implements TrialStore {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Cache<Integer, Parsed> parsed;
     private final Cache<String, byte[]> included;
-    private final Cache<Integer, byte[]> large;
+    private final Cache<Integer, byte[]> json;
     private final Cache<PageKey, Page> pages;
     private final Cache<Query, Integer> totals =
         Caffeine.newBuilder().maximumSize(TOTALS_CACHED).build();
@@ -1030,11 +1029,12 @@ public final class LuceneTrialStore implements TrialStore {
               INCLUDED_CACHE_PROPERTY,
               DEFAULT_INCLUDED_CACHE_BYTES,
               (String key, byte[] json) -> key.length() + json.length + 48);
-      this.large =
+      // An entry weighs its bytes and about 80 more: Caffeine's node, the key, the array header.
+      this.json =
           weighed(
-              LARGE_JSON_CACHE_PROPERTY,
-              defaultLargeJsonCacheBytes(Runtime.getRuntime().maxMemory()),
-              (Integer doc, byte[] json) -> json.length + 64);
+              JSON_CACHE_PROPERTY,
+              defaultJsonCacheBytes(Runtime.getRuntime().maxMemory()),
+              (Integer doc, byte[] bytes) -> bytes.length + 80);
     }
 
     /**
@@ -1056,15 +1056,25 @@ public final class LuceneTrialStore implements TrialStore {
      * TrialStore#VERSION_USER_DATA}).
      */
     Resource load(StoredFields stored, int doc, boolean unparsed) throws IOException {
+      return load(stored, doc, unparsed, true);
+    }
+
+    /**
+     * As {@link #load(StoredFields, int, boolean)}; with {@code keep} false a document's JSON read
+     * from the index is not added to the cache of stored JSON (the caller keeps it otherwise).
+     */
+    private Resource load(StoredFields stored, int doc, boolean unparsed, boolean keep)
+        throws IOException {
       Resource resource;
       if (unparsed) {
-        resource = StoredJson.unparsed(FhirContext.forR4Cached(), json(stored, doc));
+        resource = StoredJson.unparsed(FhirContext.forR4Cached(), json(stored, doc, keep));
       } else if (parsed == null) {
-        resource = parse(json(stored, doc)).resource();
+        resource = parse(json(stored, doc, keep)).resource();
       } else {
         Parsed cached = parsed.getIfPresent(doc);
         if (cached == null) {
-          cached = parse(json(stored, doc));
+          // Kept parsed: its JSON is not kept too.
+          cached = parse(json(stored, doc, false));
           parsed.put(doc, cached);
         }
         resource = cached.resource().copy();
@@ -1074,18 +1084,19 @@ public final class LuceneTrialStore implements TrialStore {
     }
 
     /**
-     * The stored JSON of a document, from the cache of large ones if it is there (never changed by
-     * callers: {@link StoredJson} hands it out as it is).
+     * The stored JSON of a document, from the cache of stored JSON if it is there, else read from
+     * the index and, with {@code keep}, kept there (never changed by callers: {@link StoredJson}
+     * hands it out as it is, a parse only reads it).
      */
-    private byte[] json(StoredFields stored, int doc) throws IOException {
-      byte[] json = large == null ? null : large.getIfPresent(doc);
-      if (json == null) {
-        json = storedJson(stored, doc);
-        if (large != null && json.length >= LARGE_JSON_BYTES) {
-          large.put(doc, json);
+    private byte[] json(StoredFields stored, int doc, boolean keep) throws IOException {
+      byte[] bytes = json == null ? null : json.getIfPresent(doc);
+      if (bytes == null) {
+        bytes = storedJson(stored, doc);
+        if (keep && json != null) {
+          json.put(doc, bytes);
         }
       }
-      return json;
+      return bytes;
     }
 
     /**
@@ -1097,7 +1108,8 @@ public final class LuceneTrialStore implements TrialStore {
       if (!unparsed || included == null) {
         return load(stored, doc, unparsed);
       }
-      Resource resource = load(stored, doc, true);
+      // Kept by key (below), not by document too.
+      Resource resource = load(stored, doc, true, false);
       byte[] json = StoredJson.json(resource);
       if (json != null) {
         included.put(IndexFields.key(resource.fhirType(), resource.getIdPart()), json);

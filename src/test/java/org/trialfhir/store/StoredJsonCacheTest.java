@@ -17,12 +17,12 @@ import org.trialfhir.search.SearchResult;
 import org.trialfhir.search.StoredJson;
 
 /**
- * The store's cache of large stored JSON ({@link LuceneTrialStore#LARGE_JSON_CACHE_PROPERTY}) hands
- * out what the index holds: every study of the corpus read from the same index opened with the
- * cache and without, unparsed and parsed, twice; the large ones are then kept (the same array
- * again), the others read anew.
+ * The store's cache of stored JSON ({@link LuceneTrialStore#JSON_CACHE_PROPERTY}) hands out what
+ * the index holds: every study of the corpus read from the same index opened with the cache and
+ * without, unparsed and parsed, twice; with the cache the second read is the first one's array
+ * (kept), without it a new one.
  */
-class LargeJsonCacheTest {
+class StoredJsonCacheTest {
   private static LuceneTrialStore cached;
   private static LuceneTrialStore uncached;
 
@@ -30,12 +30,12 @@ class LargeJsonCacheTest {
   static void open() throws IOException {
     cached =
         LuceneTrialStore.open(Corpus.sharedDir(), Clock.fixed(Corpus.NOW, ZoneOffset.UTC), null);
-    System.setProperty(LuceneTrialStore.LARGE_JSON_CACHE_PROPERTY, "0");
+    System.setProperty(LuceneTrialStore.JSON_CACHE_PROPERTY, "0");
     try {
       uncached =
           LuceneTrialStore.open(Corpus.sharedDir(), Clock.fixed(Corpus.NOW, ZoneOffset.UTC), null);
     } finally {
-      System.clearProperty(LuceneTrialStore.LARGE_JSON_CACHE_PROPERTY);
+      System.clearProperty(LuceneTrialStore.JSON_CACHE_PROPERTY);
     }
   }
 
@@ -46,38 +46,30 @@ class LargeJsonCacheTest {
   }
 
   @Test
-  void everyStudyReadsAsTheIndexHoldsItAndOnlyLargeOnesAreKept() {
+  void everyStudyReadsAsTheIndexHoldsItAndIsKept() {
     List<String> ids = new ArrayList<>();
     Corpus.resources("ResearchStudy").forEach(r -> ids.add(r.getIdPart()));
-    int large = 0;
+    assertThat(ids).hasSizeGreaterThan(100);
     for (int round = 0; round < 2; round++) {
       for (String id : ids) {
         byte[] expected = json(uncached, id);
         byte[] first = json(cached, id);
         byte[] second = json(cached, id);
         assertThat(first).as(id).isEqualTo(expected);
-        assertThat(second).as(id).isEqualTo(expected);
-        assertThat(json(uncached, id)).as(id).isNotSameAs(expected);
-        if (expected.length >= LuceneTrialStore.LARGE_JSON_BYTES) {
-          assertThat(second).as(id + " is kept").isSameAs(first);
-          large += round;
-        } else {
-          assertThat(second).as(id + " is read anew").isNotSameAs(first);
-        }
+        assertThat(second).as(id + " is kept").isSameAs(first);
+        assertThat(json(uncached, id)).as(id + " is read anew").isNotSameAs(expected);
         String parsed = parsedJson(cached, id);
         assertThat(parsed).as(id).isEqualTo(parsedJson(uncached, id));
       }
     }
-    // The corpus has studies with hundreds of sites, so the cache is exercised.
-    assertThat(large).isGreaterThan(5);
   }
 
   @Test
   void theDefaultSizeIsAnEighthOfTheHeapUpTo256Megabytes() {
     long mb = 1024L * 1024;
-    assertThat(LuceneTrialStore.defaultLargeJsonCacheBytes(2048 * mb)).isEqualTo(256 * mb);
-    assertThat(LuceneTrialStore.defaultLargeJsonCacheBytes(8192 * mb)).isEqualTo(256 * mb);
-    assertThat(LuceneTrialStore.defaultLargeJsonCacheBytes(512 * mb)).isEqualTo(64 * mb);
+    assertThat(LuceneTrialStore.defaultJsonCacheBytes(2048 * mb)).isEqualTo(256 * mb);
+    assertThat(LuceneTrialStore.defaultJsonCacheBytes(8192 * mb)).isEqualTo(256 * mb);
+    assertThat(LuceneTrialStore.defaultJsonCacheBytes(512 * mb)).isEqualTo(64 * mb);
   }
 
   private static byte[] json(LuceneTrialStore store, String id) {
