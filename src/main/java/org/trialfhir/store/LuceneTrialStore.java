@@ -472,8 +472,14 @@ public final class LuceneTrialStore implements TrialStore {
         page.add(top.scoreDocs[i].doc);
       }
       if (built.sites() != null && !built.sites().near().isEmpty()) {
-        for (int doc : page) {
-          distances.put(doc, distance(searcher, built.sites(), doc));
+        SitePredicate predicate = built.sites();
+        Double[] km = new Double[page.size()];
+        packedSites(
+            searcher.getIndexReader(),
+            page,
+            (i, packed) -> km[i] = SitePredicate.km(predicate.nearest(packed)));
+        for (int i = 0; i < km.length; i++) {
+          distances.put(page.get(i), km[i]);
         }
       }
     }
@@ -712,17 +718,6 @@ public final class LuceneTrialStore implements TrialStore {
     return new Sort(fields.toArray(SortField[]::new));
   }
 
-  private static Double distance(IndexSearcher searcher, SitePredicate predicate, int doc)
-      throws IOException {
-    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-    BinaryDocValues sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
-    if (sites == null || !sites.advanceExact(doc - leaf.docBase)) {
-      return null;
-    }
-    return SitePredicate.km(predicate.nearest(sites.binaryValue()));
-  }
-
   /**
    * _include and _revinclude targets of the page, each once, none that is also a match: the
    * _include targets in the order of the matches and their references (bounded by the page's size),
@@ -748,8 +743,23 @@ public final class LuceneTrialStore implements TrialStore {
     List<Resource> included = new ArrayList<>();
     Set<String> keys = new LinkedHashSet<>();
     for (IncludeSpec include : query.includes()) {
+      // The packed sites hold the Location ids of each study's site references, in their order:
+      // no need to read the studies' JSON for them.
+      List<List<String>> sites =
+          include.param().equals("site") && include.targetType().equals("Location")
+              ? siteKeys(g, matches, docs)
+              : null;
       for (int i = 0; i < matches.size(); i++) {
-        for (IIdType target : references(g, matches.get(i).resource(), docs.get(i), include)) {
+        List<String> packed = sites == null ? null : sites.get(i);
+        if (packed != null) {
+          for (String key : packed) {
+            if (!seen.contains(key)) {
+              keys.add(key);
+            }
+          }
+          continue;
+        }
+        for (IIdType target : references(matches.get(i).resource(), include)) {
           if (target.hasResourceType()
               && target.getResourceType().equals(include.targetType())
               && target.hasIdPart()) {
@@ -815,20 +825,11 @@ public final class LuceneTrialStore implements TrialStore {
    * The targets of the references an _include follows, by its parameter name: read from the
    * resource, or from the JSON of an unparsed one.
    */
-  private static List<IIdType> references(
-      Generation g, Resource resource, int doc, IncludeSpec include) throws IOException {
+  private static List<IIdType> references(Resource resource, IncludeSpec include) {
     if (!(resource instanceof ResearchStudy rs)) {
       return List.of();
     }
     String param = include.param();
-    if (param.equals("site") && include.targetType().equals("Location")) {
-      // The packed sites hold the Location ids of the study's site references, in their order:
-      // no need to read the study's JSON for them.
-      List<IIdType> sites = siteReferences(g, doc);
-      if (sites != null) {
-        return sites;
-      }
-    }
     String member =
         switch (param) {
           case "site" -> "site";
@@ -857,24 +858,64 @@ public final class LuceneTrialStore implements TrialStore {
   }
 
   /**
-   * The Locations a study's sites refer to, from its packed sites; null when it has none packed.
+   * For each match, the keys of the Locations its sites refer to, in their order, from its packed
+   * sites; null for a match that is not a study or has none packed.
    */
-  private static List<IIdType> siteReferences(Generation g, int doc) throws IOException {
-    List<LeafReaderContext> leaves = g.reader.leaves();
-    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-    BinaryDocValues packed = leaf.reader().getBinaryDocValues(IndexFields.SITES);
-    if (packed == null || !packed.advanceExact(doc - leaf.docBase)) {
-      return null;
+  private static List<List<String>> siteKeys(
+      Generation g, List<SearchResult.Match> matches, List<Integer> docs) throws IOException {
+    List<List<String>> keys = new ArrayList<>(Collections.nCopies(matches.size(), null));
+    packedSites(
+        g.reader,
+        docs,
+        (i, packed) -> {
+          if (!(matches.get(i).resource() instanceof ResearchStudy)) {
+            return;
+          }
+          List<String> sites = new ArrayList<>();
+          Sites.Cursor site = new Sites.Cursor(packed);
+          while (site.next()) {
+            sites.add(
+                "Location/"
+                    + new String(site.bytes, site.idOffset, site.idLength, StandardCharsets.UTF_8));
+          }
+          keys.set(i, sites);
+        });
+    return keys;
+  }
+
+  /** Told the packed sites of a document by {@link #packedSites}. */
+  @FunctionalInterface
+  private interface PackedSitesVisitor {
+    /** The document at this position of the list, and its packed sites. */
+    void visit(int position, BytesRef packed) throws IOException;
+  }
+
+  /**
+   * Visits the packed sites of each of these documents that has some, in document order, with one
+   * doc-values iterator per segment: each allocates a buffer of its segment's longest value (a
+   * study with thousands of sites packs to 100 KB and more), so one per document would cost more
+   * than reading them.
+   */
+  private static void packedSites(
+      IndexReader reader, List<Integer> docs, PackedSitesVisitor visitor) throws IOException {
+    Integer[] order = new Integer[docs.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
     }
-    List<IIdType> references = new ArrayList<>();
-    Sites.Cursor site = new Sites.Cursor(packed.binaryValue());
-    while (site.next()) {
-      references.add(
-          new IdType(
-              "Location",
-              new String(site.bytes, site.idOffset, site.idLength, StandardCharsets.UTF_8)));
+    Arrays.sort(order, Comparator.comparingInt(docs::get));
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = null;
+    BinaryDocValues sites = null;
+    for (int i : order) {
+      int doc = docs.get(i);
+      if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+        leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+      }
+      if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
+        visitor.visit(i, sites.binaryValue());
+      }
     }
-    return references;
   }
 
   /**

@@ -2,6 +2,7 @@ package org.trialfhir.store;
 
 import static org.trialfhir.store.Corpus.query;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ import org.trialfhir.search.SearchResult;
  * sites, nearest first; {@code include} and {@code condition}: the first coding of the conditions
  * of the first active studies, with {@code status=active} (and {@code
  * _include=ResearchStudy:site}). Each round runs every query once and prints the median, p90, max
- * and mean time; the first rounds warm the JIT up.
+ * and mean time and the bytes allocated a query; the first rounds warm the JIT up.
  */
 public final class StoreBench {
   private StoreBench() {}
@@ -48,22 +49,28 @@ public final class StoreBench {
     try (LuceneTrialStore store = LuceneTrialStore.open(Path.of(args[0]))) {
       List<SearchQuery> queries = kind.equals("near") ? near(store) : conditions(store, kind);
       System.out.printf(Locale.ROOT, "%d %s queries%n", queries.size(), kind);
+      // The bytes this thread allocates (HotSpot's bean): what a search leaves to the collector.
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       for (int round = 0; round < rounds; round++) {
         double[] ms = new double[queries.size()];
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < ms.length; i++) {
           long start = System.nanoTime();
           store.search(queries.get(i), true);
           ms[i] = (System.nanoTime() - start) / 1e6;
         }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         Arrays.sort(ms);
         System.out.printf(
             Locale.ROOT,
-            "round %d: median %.2f ms, p90 %.2f, max %.2f, mean %.2f%n",
+            "round %d: median %.2f ms, p90 %.2f, max %.2f, mean %.2f; %.0f KB allocated a query%n",
             round,
             ms[ms.length / 2],
             ms[ms.length * 9 / 10],
             ms[ms.length - 1],
-            Arrays.stream(ms).average().orElse(Double.NaN));
+            Arrays.stream(ms).average().orElse(Double.NaN),
+            allocated / 1024.0 / ms.length);
       }
     }
   }
