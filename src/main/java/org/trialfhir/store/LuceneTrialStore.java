@@ -542,8 +542,19 @@ public final class LuceneTrialStore implements TrialStore {
     // Otherwise its site.r term only says it has a site there, which the predicate checks.
     QueryBuilder.SiteTerms exact = built.terms();
     String field = exact != null ? exact.field() : IndexFields.field("site", "r");
-    FixedBitSet taken = new FixedBitSet(matched.length());
+    // A match taken by a Location is cleared: one bit set of the index's size, not two (each is
+    // half a megabyte or more at 570,000 studies, which G1 allocates outside the young generation).
+    Integer total = wantTotal ? matched.cardinality() : null;
     List<Row> rows = new ArrayList<>();
+    // One terms enum per segment, sought for each Location's terms (a Location is one term among
+    // millions, looked up in each segment: a new enum each time allocated more than the search).
+    List<LeafReaderContext> leaves = reader.leaves();
+    TermsEnum[] enums = new TermsEnum[leaves.size()];
+    for (int i = 0; i < enums.length; i++) {
+      Terms terms = leaves.get(i).reader().terms(field);
+      enums[i] = terms == null ? null : terms.iterator();
+    }
+    PostingsEnum postings = null;
     for (Map.Entry<String, Double> location : locations) {
       double km = location.getValue();
       if (rows.size() >= wanted && km > rows.get((int) wanted - 1).distance()) {
@@ -554,20 +565,26 @@ public final class LuceneTrialStore implements TrialStore {
           exact != null
               ? exact.at(location.getKey())
               : List.of(new BytesRef("Location/" + location.getKey()));
-      for (LeafReaderContext leaf : reader.leaves()) {
-        BinaryDocValues sites =
-            exact != null ? null : leaf.reader().getBinaryDocValues(IndexFields.SITES);
-        SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
+      for (int l = 0; l < enums.length; l++) {
+        if (enums[l] == null) {
+          continue;
+        }
+        LeafReaderContext leaf = leaves.get(l);
         for (BytesRef term : terms) {
-          PostingsEnum postings = leaf.reader().postings(new Term(field, term), PostingsEnum.NONE);
-          if (postings == null) {
+          if (!enums[l].seekExact(term)) {
             continue;
           }
+          postings = enums[l].postings(postings, PostingsEnum.NONE);
+          // Per term, as doc values move forward only: a Location's terms are in few segments,
+          // and the packed sites allocate a buffer of their segment's longest value.
+          BinaryDocValues sites =
+              exact != null ? null : leaf.reader().getBinaryDocValues(IndexFields.SITES);
+          SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
           for (int doc = postings.nextDoc();
               doc != DocIdSetIterator.NO_MORE_DOCS;
               doc = postings.nextDoc()) {
             int global = leaf.docBase + doc;
-            if (!matched.get(global) || taken.get(global)) {
+            if (!matched.get(global)) {
               continue;
             }
             if (exact == null
@@ -576,7 +593,7 @@ public final class LuceneTrialStore implements TrialStore {
                     || !predicate.matchesAt(sites.binaryValue(), id))) {
               continue;
             }
-            taken.set(global);
+            matched.clear(global);
             String studyId =
                 ids != null && ids.advanceExact(doc)
                     ? ids.lookupOrd(ids.ordValue()).utf8ToString()
@@ -594,7 +611,7 @@ public final class LuceneTrialStore implements TrialStore {
       page.add(rows.get(i).doc());
       distances.put(rows.get(i).doc(), rows.get(i).distance());
     }
-    return new Page(wantTotal ? matched.cardinality() : null, page, distances);
+    return new Page(total, page, distances);
   }
 
   /** A match of a distance-sorted search, with its distance and other sort values. */
