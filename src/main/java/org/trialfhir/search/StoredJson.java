@@ -18,9 +18,10 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Resources as a store holds them: their compact JSON, handed out unparsed when the answer needs
  * nothing but those bytes. An <em>unparsed</em> resource is a stand-in of the right type with only
- * its id and {@code meta} parsed (what HAPI's bundle building, {@code Last-Modified} and the
- * conditional request headers read) and the whole JSON as user data ({@link #json}); {@link
- * #parsed} turns it into the full resource wherever something else needs the content.
+ * its id and, when read from the JSON, its {@code meta} (what {@code Last-Modified} and the
+ * conditional request headers of a read need) and the whole JSON as user data ({@link #json}); the
+ * entries of a searchset need only the type and id, which a store may know without reading the
+ * JSON. {@link #parsed} turns it into the full resource wherever something else needs the content.
  *
  * <p>The JSON must be what the server's JSON writer produces for the parsed resource, byte for
  * byte: the index stores {@code FhirJsonEncoder}'s compact output, whose references are relative,
@@ -59,9 +60,9 @@ public final class StoredJson {
 
   /**
    * The unparsed stand-in of a resource whose type and id are known (an included resource, looked
-   * up by them): nothing of the JSON is read, so its meta is left unset. For entries a searchset
-   * includes: the Bundle needs their type and id, and the JSON written is the stored one (HAPI's
-   * writer parses it whole, {@link #parsed}).
+   * up by them; a match, its id a doc value): nothing of the JSON is read, so its meta is left
+   * unset. For the entries of a searchset: the Bundle needs their type and id, and the JSON written
+   * is the stored one (HAPI's writer parses it whole, {@link #parsed}).
    *
    * @throws ca.uhn.fhir.parser.DataFormatException when the type is not a FHIR resource type
    */

@@ -31,6 +31,7 @@ import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
@@ -328,9 +329,18 @@ public final class LuceneTrialStore implements TrialStore {
       throws IOException {
     Page page = page(g, query);
     StoredFields stored = g.searcher.storedFields();
-    List<SearchResult.Match> matches = new ArrayList<>(page.docs().size());
-    for (int doc : page.docs()) {
-      matches.add(new SearchResult.Match(g.load(stored, doc, unparsed), page.distances().get(doc)));
+    List<Integer> docs = page.docs();
+    List<SearchResult.Match> matches = new ArrayList<>(docs.size());
+    // Unparsed matches are of the searched type (the query filters on it) and their ids are doc
+    // values: their JSON is not read for them (as for included resources, the meta is left out).
+    String[] ids = unparsed ? idsOf(g.reader, docs) : null;
+    for (int i = 0; i < docs.size(); i++) {
+      int doc = docs.get(i);
+      Resource resource =
+          ids != null && ids[i] != null
+              ? g.loadUnparsed(stored, doc, query.resourceType(), ids[i])
+              : g.load(stored, doc, unparsed);
+      matches.add(new SearchResult.Match(resource, page.distances().get(doc)));
     }
     Included included = includes(g, query, matches, page.docs(), unparsed);
     return new SearchResult(page.total(), matches, included.resources(), included.leftOut());
@@ -915,6 +925,54 @@ public final class LuceneTrialStore implements TrialStore {
    */
   private static void packedSites(
       IndexReader reader, List<Integer> docs, PackedSitesVisitor visitor) throws IOException {
+    inDocOrder(
+        reader,
+        docs,
+        leaf -> leaf.getBinaryDocValues(IndexFields.SITES),
+        (i, sites, doc) -> {
+          if (sites != null && sites.advanceExact(doc)) {
+            visitor.visit(i, sites.binaryValue());
+          }
+        });
+  }
+
+  /** The ids of these documents ({@code _id}'s doc values), in their order; null where none. */
+  private static String[] idsOf(IndexReader reader, List<Integer> docs) throws IOException {
+    String[] ids = new String[docs.size()];
+    inDocOrder(
+        reader,
+        docs,
+        leaf -> leaf.getSortedDocValues(IndexFields.sortField("_id")),
+        (i, values, doc) -> {
+          if (values != null && values.advanceExact(doc)) {
+            ids[i] = values.lookupOrd(values.ordValue()).utf8ToString();
+          }
+        });
+    return ids;
+  }
+
+  /** Opens a segment's doc values. */
+  @FunctionalInterface
+  private interface DocValuesOpener<V> {
+    V open(LeafReader leaf) throws IOException;
+  }
+
+  /** Told a document, its segment's doc values and its doc id in the segment. */
+  @FunctionalInterface
+  private interface DocValuesVisitor<V> {
+    void visit(int position, V values, int segmentDoc) throws IOException;
+  }
+
+  /**
+   * Visits these documents in document order (doc values move forward only), each with its position
+   * in the list and the doc values of its segment, opened once per segment.
+   */
+  private static <V> void inDocOrder(
+      IndexReader reader,
+      List<Integer> docs,
+      DocValuesOpener<V> opener,
+      DocValuesVisitor<V> visitor)
+      throws IOException {
     Integer[] order = new Integer[docs.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -922,16 +980,14 @@ public final class LuceneTrialStore implements TrialStore {
     Arrays.sort(order, Comparator.comparingInt(docs::get));
     List<LeafReaderContext> leaves = reader.leaves();
     LeafReaderContext leaf = null;
-    BinaryDocValues sites = null;
+    V values = null;
     for (int i : order) {
       int doc = docs.get(i);
       if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
         leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        sites = leaf.reader().getBinaryDocValues(IndexFields.SITES);
+        values = opener.open(leaf.reader());
       }
-      if (sites != null && sites.advanceExact(doc - leaf.docBase)) {
-        visitor.visit(i, sites.binaryValue());
-      }
+      visitor.visit(i, values, doc - leaf.docBase);
     }
   }
 
@@ -1115,6 +1171,17 @@ public final class LuceneTrialStore implements TrialStore {
      */
     Resource load(StoredFields stored, int doc, boolean unparsed) throws IOException {
       return load(stored, doc, unparsed, true);
+    }
+
+    /**
+     * The unparsed resource of a document whose type and id are known: its stored JSON, not read
+     * for its id and meta ({@link StoredJson#unparsed(FhirContext, String, String, byte[])}).
+     */
+    Resource loadUnparsed(StoredFields stored, int doc, String type, String id) throws IOException {
+      Resource resource =
+          StoredJson.unparsed(FhirContext.forR4Cached(), type, id, json(stored, doc, true));
+      resource.setUserData(TrialStore.VERSION_USER_DATA, name);
+      return resource;
     }
 
     /**

@@ -166,6 +166,9 @@ class LuceneTrialStoreTest {
       for (int i = 0; i < actual.size(); i++) {
         byte[] stored = StoredJson.json(actual.get(i));
         assertThat(stored).isNotNull();
+        assertThat(actual.get(i).fhirType() + "/" + actual.get(i).getIdPart())
+            .as(q + " entry " + i)
+            .isEqualTo(expected.get(i).fhirType() + "/" + expected.get(i).getIdPart());
         assertThat(StoredJson.json(expected.get(i))).isNull();
         assertThat(new String(stored, StandardCharsets.UTF_8))
             .isEqualTo(json.encodeResourceToString(expected.get(i)));
