@@ -380,16 +380,10 @@ public final class LuceneTrialStore implements TrialStore {
   private List<Hit> ids(Generation g, SearchQuery query) {
     try {
       Page page = page(g, query);
-      List<LeafReaderContext> leaves = g.reader.leaves();
-      List<Hit> hits = new ArrayList<>(page.docs().size());
-      for (int doc : page.docs()) {
-        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        SortedDocValues ids = leaf.reader().getSortedDocValues(IndexFields.sortField("_id"));
-        String id =
-            ids != null && ids.advanceExact(doc - leaf.docBase)
-                ? ids.lookupOrd(ids.ordValue()).utf8ToString()
-                : null;
-        hits.add(new Hit(id, page.distances().get(doc)));
+      String[] ids = idsOf(g.reader, page.docs());
+      List<Hit> hits = new ArrayList<>(ids.length);
+      for (int i = 0; i < ids.length; i++) {
+        hits.add(new Hit(ids[i], page.distances().get(page.docs().get(i))));
       }
       return hits;
     } catch (IOException e) {
